@@ -1,0 +1,274 @@
+//! The local backend: a cluster copied from a cached `initdb`, `postgres` spawned directly.
+//!
+//! `initdb` costs ~0.4 s and `pg_ctl -w` polls in 100 ms steps (devdb anchors §2.2), so the
+//! first server of a version runs `initdb` once into `target/devdb/initdb-<version>` and every
+//! server after that copies it (~30 ms) and spawns `postgres` itself, polling `postmaster.pid`
+//! for the `ready` status. Settings are non-durable: the data is throwaway. PostgreSQL refuses
+//! to run as root, so as root the server runs as the `postgres` system user.
+
+use std::fs;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{Pid, User};
+
+use crate::paths::devdb_dir;
+use crate::{Error, Result};
+
+/// Server binaries of one PostgreSQL installation.
+#[derive(Debug, Clone)]
+pub struct Binaries {
+    /// The directory holding `postgres` and `initdb`.
+    pub bindir: PathBuf,
+    /// `15.18`, from `postgres --version`.
+    pub version: String,
+}
+
+impl Binaries {
+    /// Finds server binaries: `pg_config --bindir`, `/usr/lib/postgresql/*/bin` (newest), `PATH`.
+    pub fn find() -> Result<Binaries> {
+        Binaries::find_in(&Binaries::candidates())
+    }
+
+    /// The first of `dirs` holding `postgres` and `initdb`.
+    pub fn find_in(dirs: &[PathBuf]) -> Result<Binaries> {
+        let bindir = dirs
+            .iter()
+            .find(|dir| dir.join("postgres").is_file() && dir.join("initdb").is_file())
+            .cloned()
+            .ok_or(Error::NoBinaries)?;
+        let out = duct::cmd!(bindir.join("postgres"), "--version")
+            .read()
+            .map_err(|e| command_error("postgres --version", e))?;
+        // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        let version = out.split_whitespace().nth(2).unwrap_or("unknown").to_string();
+        Ok(Binaries { bindir, version })
+    }
+
+    fn candidates() -> Vec<PathBuf> {
+        let mut candidates = Vec::new();
+        if let Ok(out) = duct::cmd!("pg_config", "--bindir").stderr_null().read() {
+            candidates.push(PathBuf::from(out.trim()));
+        }
+        if let Ok(entries) = fs::read_dir("/usr/lib/postgresql") {
+            let mut versions: Vec<(u32, PathBuf)> = entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let v = e.file_name().to_str()?.parse::<u32>().ok()?;
+                    Some((v, e.path().join("bin")))
+                })
+                .collect();
+            versions.sort();
+            candidates.extend(versions.into_iter().rev().map(|(_, p)| p));
+        }
+        if let Some(path) = std::env::var_os("PATH") {
+            candidates.extend(std::env::split_paths(&path));
+        }
+        candidates
+    }
+}
+
+/// A running local server.
+#[derive(Debug)]
+pub(crate) struct LocalServer {
+    pub(crate) pid: u32,
+    pub(crate) port: u16,
+}
+
+/// Copies the cached cluster into `dir/data` and starts it on a free loopback port.
+pub(crate) fn start(bins: &Binaries, dir: &Path) -> Result<LocalServer> {
+    let cache = cached_initdb(bins)?;
+    let data = dir.join("data");
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    duct::cmd!("cp", "-a", &cache, &data)
+        .stderr_capture()
+        .run()
+        .map_err(|e| command_error("cp -a", e))?;
+    let log = dir.join("server.log");
+    let mut last_error = None;
+    // A port found free can be taken before postgres binds it; retry with another.
+    for _ in 0..5 {
+        let port = free_port().map_err(|e| Error::io(dir, e))?;
+        match spawn(bins, &data, &log, port) {
+            Ok(pid) => return Ok(LocalServer { pid, port }),
+            Err(err @ Error::Start { .. }) if port_collision(&log) => last_error = Some(err),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(last_error.unwrap_or(Error::NoBinaries))
+}
+
+fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16) -> Result<u32> {
+    let log_file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(|e| Error::io(log, e))?;
+    let log_err = log_file.try_clone().map_err(|e| Error::io(log, e))?;
+    let mut cmd = std::process::Command::new(bins.bindir.join("postgres"));
+    cmd.arg("-D").arg(data).arg("-p").arg(port.to_string()).arg("-k").arg(data);
+    for setting in SETTINGS {
+        cmd.arg("-c").arg(setting);
+    }
+    cmd.stdin(std::process::Stdio::null()).stdout(log_file).stderr(log_err);
+    if let Some(user) = postgres_user()? {
+        cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+    }
+    // Its own process group: a Ctrl-C at the terminal must not kill the server mid-test; we
+    // stop it ourselves.
+    cmd.process_group(0);
+    let mut child = cmd.spawn().map_err(|e| Error::io(bins.bindir.join("postgres"), e))?;
+    let pid = child.id();
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(start_error(data, log, format!("postgres exited with {status}")));
+        }
+        if is_ready(data) {
+            // The child is reaped by whoever stops it (by pid); forget the handle.
+            drop(child);
+            return Ok(pid);
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+            return Err(start_error(data, log, "not ready after 30 s".into()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Non-durable settings for throwaway data, loopback only (devdb anchors §4).
+const SETTINGS: &[&str] = &[
+    "listen_addresses=127.0.0.1",
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    "max_connections=300",
+    "shared_buffers=256MB",
+    "max_wal_size=2GB",
+    "checkpoint_timeout=30min",
+    "maintenance_work_mem=256MB",
+    "work_mem=16MB",
+    "log_min_messages=warning",
+    "log_min_error_statement=panic",
+    "log_connections=off",
+    "TimeZone=UTC",
+];
+
+/// `postmaster.pid` line 8 is the postmaster's status; `ready` means it accepts connections.
+fn is_ready(data: &Path) -> bool {
+    fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|s| s.lines().nth(7).map(|l| l.trim() == "ready"))
+        .unwrap_or(false)
+}
+
+/// Stops a server by pid: SIGINT (fast shutdown), then SIGKILL after `grace`.
+pub(crate) fn stop(pid: u32, grace: Duration) {
+    let pid = Pid::from_raw(pid as i32);
+    if kill(pid, Signal::SIGINT).is_err() {
+        return;
+    }
+    let started = Instant::now();
+    while alive(pid.as_raw() as u32) {
+        // Reap it if it is our child; harmless otherwise.
+        let _ = nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+        if started.elapsed() > grace {
+            let _ = kill(pid, Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Whether a process exists (and is not a zombie).
+pub(crate) fn alive(pid: u32) -> bool {
+    if pid == 0 || kill(Pid::from_raw(pid as i32), None).is_err() {
+        return false;
+    }
+    // A zombie still answers kill(0); /proc says what it is.
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => true,
+    }
+}
+
+/// The cached `initdb` output for this version, made on first use.
+fn cached_initdb(bins: &Binaries) -> Result<PathBuf> {
+    let cache = devdb_dir().join(format!("initdb-{}", bins.version));
+    if cache.join("PG_VERSION").is_file() {
+        return Ok(cache);
+    }
+    let parent = devdb_dir();
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let scratch = parent.join(format!("initdb-{}.tmp-{}", bins.version, std::process::id()));
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
+    let user = postgres_user()?;
+    if let Some(user) = &user {
+        nix::unistd::chown(&scratch, Some(user.uid), Some(user.gid))
+            .map_err(|e| Error::io(&scratch, e.into()))?;
+    }
+    fs::set_permissions(&scratch, fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io(&scratch, e))?;
+    let mut cmd = std::process::Command::new(bins.bindir.join("initdb"));
+    cmd.arg("-D")
+        .arg(&scratch)
+        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        .arg("--no-instructions");
+    if let Some(user) = &user {
+        cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+    }
+    let out = cmd.output().map_err(|e| Error::io(bins.bindir.join("initdb"), e))?;
+    if !out.status.success() {
+        let _ = fs::remove_dir_all(&scratch);
+        return Err(Error::Command {
+            command: "initdb".into(),
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    // Another process may have won the race; either copy is as good.
+    if fs::rename(&scratch, &cache).is_err() {
+        let _ = fs::remove_dir_all(&scratch);
+    }
+    Ok(cache)
+}
+
+/// The `postgres` system user when we run as root (PostgreSQL refuses root), else `None`.
+fn postgres_user() -> Result<Option<User>> {
+    if !nix::unistd::geteuid().is_root() {
+        return Ok(None);
+    }
+    match User::from_name("postgres") {
+        Ok(Some(user)) => Ok(Some(user)),
+        _ => Err(Error::Command {
+            command: "getpwnam(postgres)".into(),
+            detail: "running as root, but there is no `postgres` system user to run the server as\nhint: install PostgreSQL from Debian packages (`scripts/install-postgres.sh`), which creates it".into(),
+        }),
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn port_collision(log: &Path) -> bool {
+    fs::read_to_string(log)
+        .is_ok_and(|s| s.contains("could not bind") || s.contains("already in use"))
+}
+
+fn start_error(data: &Path, log: &Path, reason: String) -> Error {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+    Error::Start { data_dir: data.to_path_buf(), log: log.to_path_buf(), reason, log_tail: tail }
+}
+
+pub(crate) fn command_error(command: &str, err: std::io::Error) -> Error {
+    Error::Command { command: command.to_string(), detail: err.to_string() }
+}

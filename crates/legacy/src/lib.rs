@@ -1,0 +1,1 @@
+//! The synthetic stand-in of the legacy Oracle `WELLS` schema.

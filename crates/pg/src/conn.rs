@@ -1,0 +1,101 @@
+//! Connections whose NOTICEs are kept.
+//!
+//! tokio-postgres hands server notices to whoever polls the connection; the default spawn
+//! pattern drops them. Replication reports its per-table counts through `RAISE NOTICE`, so every
+//! connection made here forwards them into a channel the caller can drain or stream.
+
+use std::ops::{Deref, DerefMut};
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio_postgres::{AsyncMessage, NoTls};
+
+use crate::{Error, Result, Target};
+
+/// A server NOTICE (or WARNING, INFO, ...): severity and message text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// `NOTICE`, `WARNING`, `INFO`, ...
+    pub severity: String,
+    /// The message text.
+    pub message: String,
+}
+
+/// A client plus the notices its server sent.
+pub struct Conn {
+    client: tokio_postgres::Client,
+    notices: mpsc::UnboundedReceiver<Notice>,
+}
+
+/// Connects to `target`, naming the session `application_name` in `pg_stat_activity`.
+pub async fn connect(target: &Target, application_name: &str) -> Result<Conn> {
+    let mut config = target.config().clone();
+    config.application_name(application_name);
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    let (client, mut connection) = config
+        .connect(NoTls)
+        .await
+        .map_err(|source| Error::Connect { target: target.to_string(), source })?;
+    let (tx, notices) = mpsc::unbounded_channel();
+    // The task ends by itself once the client is dropped and the socket closes.
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(AsyncMessage::Notice(n)) => {
+                    let notice = Notice {
+                        severity: n.severity().to_string(),
+                        message: n.message().to_string(),
+                    };
+                    // The receiver may be gone; notices are then simply not wanted.
+                    let _ = tx.send(notice);
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    Ok(Conn { client, notices })
+}
+
+impl Conn {
+    /// Every notice received so far, oldest first.
+    pub fn drain_notices(&mut self) -> Vec<Notice> {
+        let mut out = Vec::new();
+        while let Ok(n) = self.notices.try_recv() {
+            out.push(n);
+        }
+        out
+    }
+
+    /// Waits for the next notice; `None` once the connection is closed.
+    pub async fn next_notice(&mut self) -> Option<Notice> {
+        self.notices.recv().await
+    }
+
+    /// Splits the connection into the client and the notice stream, so one task can run a
+    /// long statement while another reports its notices as they arrive.
+    pub fn split(self) -> (tokio_postgres::Client, mpsc::UnboundedReceiver<Notice>) {
+        (self.client, self.notices)
+    }
+
+    /// The server's backend pid for this session.
+    pub async fn backend_pid(&self) -> Result<i32> {
+        Ok(self.client.query_one("SELECT pg_backend_pid()", &[]).await?.get(0))
+    }
+}
+
+impl Deref for Conn {
+    type Target = tokio_postgres::Client;
+    fn deref(&self) -> &Self::Target {
+        &self.client
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.client
+    }
+}

@@ -1,0 +1,35 @@
+use std::time::Duration;
+
+/// Everything that can go wrong in the shared plumbing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A connection URL or connection string did not parse. `origin` names the flag or variable.
+    #[error("`{origin}` is not a valid PostgreSQL URL: {reason}")]
+    BadUrl { origin: String, reason: String },
+
+    /// Some of a group of variables were set and others were not.
+    #[error("incomplete database settings: {missing} must be set together with {present}")]
+    Incomplete { missing: String, present: String },
+
+    /// A variable held a value outside what it allows.
+    #[error("`{var}` has an invalid value: {reason}")]
+    BadVar { var: String, reason: String },
+
+    /// The server could not be reached or refused the login.
+    #[error("cannot connect to {target}: {source}")]
+    Connect {
+        target: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    /// Another session held the tool's advisory lock for longer than the timeout.
+    #[error(
+        "timed out after {waited:?} waiting for the gwells-db lock on `{database}`; held by {holder}"
+    )]
+    LockTimeout { database: String, waited: Duration, holder: String },
+
+    /// Any other database error.
+    #[error(transparent)]
+    Db(#[from] tokio_postgres::Error),
+}

@@ -1,0 +1,25 @@
+//! Database plumbing shared by every gwells-db crate.
+//!
+//! * [`Target`]: which database a command talks to, resolved from flags and the environment with
+//!   the precedence of the blueprint (§4), printed with the password masked;
+//! * [`quote`]: the one place where identifiers and literals become SQL text;
+//! * [`Lock`]: the tool's advisory lock, polled with a timeout that names the holder;
+//! * [`Conn`]: a connection whose server NOTICEs are captured instead of lost;
+//! * [`vars`]: the registry of every environment variable the workspace reads.
+//!
+//! It deliberately knows nothing about migrations, code tables or replication.
+
+mod conn;
+mod error;
+mod lock;
+pub mod quote;
+mod target;
+pub mod vars;
+
+pub use conn::{Conn, Notice, connect};
+pub use error::Error;
+pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
+pub use target::{Secret, Source, Target, mask_url};
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

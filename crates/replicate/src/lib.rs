@@ -1,0 +1,1 @@
+//! Legacy stand-in generator, replication driver, verification and report.

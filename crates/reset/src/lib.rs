@@ -1,0 +1,1 @@
+//! Reset guard, markers, and dropping every application object.

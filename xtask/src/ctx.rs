@@ -1,0 +1,77 @@
+//! Configuration resolved once per invocation, shared by every command.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use pg::{Source, Target};
+
+use crate::exit::bad_input;
+
+/// What every command needs: the workspace root and the target database.
+pub struct Ctx {
+    /// `--database-url`, if given.
+    database_url: Option<String>,
+    /// The workspace root (where `migrations/` and `codetables/` live).
+    pub root: PathBuf,
+}
+
+impl Ctx {
+    pub fn new(database_url: Option<String>) -> Ctx {
+        Ctx { database_url, root: workspace_root() }
+    }
+
+    /// The target database, chosen by the precedence of blueprint §4 and announced on stderr
+    /// with the password masked. Without any setting, the dev server is started on demand.
+    pub async fn target(&self) -> Result<Target> {
+        let env = |name: &str| std::env::var(name).ok();
+        let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
+        let target = match resolved {
+            Some(t) => t,
+            None => {
+                let server = devdb::dev_server_up(&devdb::DevOptions::from_env())
+                    .await
+                    .context("no database configured, and the dev server could not start")?;
+                server
+                    .target()
+                    .clone()
+                    .with_dbname(devdb::DEV_DATABASE)
+                    .with_source(Source::DevServer)
+            }
+        };
+        say(&format!("database: {target} (from {})", target.source()));
+        Ok(target)
+    }
+
+    /// Whether `--database-url` or any environment setting names a database.
+    pub fn configured_target(&self) -> Result<Option<Target>> {
+        let env = |name: &str| std::env::var(name).ok();
+        Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)
+    }
+
+    /// `migrations/` of the workspace.
+    pub fn migrations_dir(&self) -> PathBuf {
+        self.root.join("migrations")
+    }
+
+    /// `codetables/` of the workspace.
+    pub fn codetables_dir(&self) -> PathBuf {
+        self.root.join("codetables")
+    }
+
+    /// `target/` of the workspace (reports, bench results, devdb state).
+    pub fn target_dir(&self) -> PathBuf {
+        devdb::target_dir()
+    }
+}
+
+/// Progress and diagnostics go to stderr; stdout is for data.
+#[allow(clippy::print_stderr)]
+pub fn say(line: &str) {
+    eprintln!("{line}");
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
