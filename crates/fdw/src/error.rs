@@ -1,0 +1,48 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong while configuring the foreign data wrapper.
+///
+/// No variant ever carries the password: database errors are passed through
+/// [`crate::Spec::redact`] before they are wrapped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more of the `FDW_*` variables are unset or empty; every missing one is named.
+    #[error(
+        "missing FDW settings: {}\nhint: set {} (or pass the matching flags); see `cargo xtask fdw setup --help`",
+        names(.vars), names(.vars)
+    )]
+    Missing { vars: Vec<&'static str> },
+
+    /// `FDW_FOREIGN_SERVER` could not be understood.
+    #[error("`{var}` is not a server the tool understands: {reason}\nhint: {hint}")]
+    BadServer { var: &'static str, reason: String, hint: String },
+
+    /// A value holds something PostgreSQL text cannot represent (a NUL byte).
+    #[error("`{var}` contains a NUL byte, which PostgreSQL text cannot hold")]
+    NulByte { var: &'static str },
+
+    /// `--driver` was given a name that is not a driver.
+    #[error("`{given}` is not a driver\nhint: use `oracle_fdw` or `postgres_fdw`")]
+    BadDriver { given: String },
+
+    /// The database refused a statement of the setup; the transaction was rolled back.
+    #[error("fdw setup of server `{server}` failed at `{statement}`: {message}")]
+    Apply { server: String, statement: String, message: String },
+
+    /// Any other database error (connection, lock, catalog queries).
+    #[error("fdw on `{database}`: {message}")]
+    Db { database: String, message: String },
+
+    /// The lock file could not be read or written.
+    #[error("cannot {action} the lock file `{}`: {source}", path.display())]
+    LockFile {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn names(vars: &[&'static str]) -> String {
+    vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
