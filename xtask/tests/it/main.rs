@@ -1,0 +1,63 @@
+//! The CLI as a user sees it: the real `xtask` binary, its exit codes and its words.
+
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run xtask")
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+#[test]
+fn readme_documents_every_variable_the_workspace_reads() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README");
+    let missing: Vec<&str> = pg::vars::ALL.iter().copied().filter(|v| !readme.contains(&format!("`{v}`"))).collect();
+    assert!(missing.is_empty(), "README.md does not document {missing:?}");
+}
+
+#[test]
+fn help_lists_every_command_with_examples() {
+    let out = xtask(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for command in ["db", "migrate", "codes", "fdw", "replicate", "rehearse", "reset", "admin", "health", "ci", "bench"] {
+        assert!(help.contains(&format!("\n  {command} ")), "`{command}` missing from --help:\n{help}");
+    }
+    assert!(help.contains("Examples:"), "{help}");
+}
+
+#[test]
+fn an_unknown_backend_is_bad_input_with_a_hint() {
+    let out = xtask(&["db", "up", "--backend", "podman"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("error: unknown backend `podman`"), "{err}");
+    assert!(err.contains("\nhint: set `--backend` or `GWELLS_DEVDB_BACKEND`"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_bad_database_url_is_bad_input_and_never_echoes_the_password() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["migrate", "--check"])
+        .env("DATABASE_URL", "postgres://app:Planted-S3cret@db:notaport/gwells")
+        .output()
+        .expect("run xtask");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("`DATABASE_URL` is not a valid PostgreSQL URL"), "{err}");
+    assert!(!err.contains("Planted-S3cret") && !text(&out.stdout).contains("Planted-S3cret"), "{err}");
+}
+
+#[test]
+fn an_unknown_bench_scenario_is_bad_input() {
+    let out = xtask(&["bench", "warp-speed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown scenario `warp-speed`"));
+}
