@@ -1,0 +1,131 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong while loading, planning or applying migrations.
+///
+/// Each variant names its subject: the file (and line), or the app and migration.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read or written.
+    #[error("cannot access `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A `.sql` file whose name is neither `NNNN_name.sql`, `NNNN_name.down.sql` nor `R_name.sql`.
+    #[error("`{}` is not a migration file name: {reason}\nhint: name migrations `0001_initial.sql` (four digits, lowercase letters, digits and `_`), down files `0001_initial.down.sql`, repeatable scripts `R_name.sql`", path.display())]
+    MalformedName { path: PathBuf, reason: String },
+
+    /// A header line (`-- depends:`, `-- replaces:`, ...) that does not parse, or a file that is not UTF-8.
+    #[error("`{}` line {line}: {reason}\nhint: header lines are `-- depends: <app> <name>[, <app> <name>]`, `-- replaces: <app> <name>, ...` and `-- no-transaction`", path.display())]
+    MalformedHeader { path: PathBuf, line: usize, reason: String },
+
+    /// SQL the statement splitter cannot split (an unterminated quote or comment).
+    #[error("`{}` line {line}: {reason}", path.display())]
+    MalformedSql { path: PathBuf, line: usize, reason: String },
+
+    /// Two migrations of one app share a number without declaring their parents.
+    #[error(
+        "app `{app}` has two migrations numbered {number}: {files}\nhint: renumber one of them, or, for deliberate branches, give each a `-- depends: {app} <parent>` header"
+    )]
+    DuplicateNumber { app: String, number: String, files: String },
+
+    /// A migration without a `-- depends:` header follows several migrations of one number.
+    #[error("`{}` follows several migrations numbered {number} ({files}) and cannot tell which is its parent\nhint: name its parents with `-- depends:` lines; if it follows all of them it is a merge migration", path.display())]
+    AmbiguousParent { path: PathBuf, number: String, files: String },
+
+    /// A `.down.sql` file without its migration.
+    #[error("`{}` has no forward migration beside it\nhint: add the migration or delete the down file", path.display())]
+    OrphanDown { path: PathBuf },
+
+    /// A dependency names a migration that does not exist.
+    #[error("`{}` depends on `{dependency}`, which does not exist\nhint: fix the `-- depends:` header or add the missing migration", path.display())]
+    MissingDependency { path: PathBuf, dependency: String },
+
+    /// The dependencies form a cycle.
+    #[error(
+        "migrations depend on each other in a cycle: {cycle}\nhint: remove one of the `-- depends:` lines in the cycle"
+    )]
+    Cycle { cycle: String },
+
+    /// An app has more than one leaf: two branches nobody merged.
+    #[error(
+        "app `{app}` has conflicting migrations (more than one leaf): {leaves}\nhint: add a merge migration, e.g. `{app}/{next}_merge.sql` with `-- depends: {app} <leaf>` for each leaf"
+    )]
+    MultipleLeaves { app: String, leaves: String, next: String },
+
+    /// An applied migration whose parent is not applied.
+    #[error(
+        "inconsistent history: migration `{migration}` is applied before its dependency `{parent}`\nhint: apply `{parent}` with `cargo xtask migrate {parent} --fake` if its changes are in the database, or repair `django_migrations` by hand"
+    )]
+    Inconsistent { migration: String, parent: String },
+
+    /// An applied migration whose file has changed since.
+    #[error("migration `{migration}` was applied but its file `{}` has changed\nhint: restore the file (git checkout) and put the change in a new migration", path.display())]
+    Drifted { migration: String, path: PathBuf },
+
+    /// A no-transaction migration stopped part way, and the statements it already ran have changed.
+    #[error("migration `{migration}` stopped after statement {done}, and those statements in `{}` have changed since\nhint: restore the first {done} statements; change only the failed statement and those after it", path.display())]
+    ResumeChanged { migration: String, path: PathBuf, done: usize },
+
+    /// `migrate APP NAME` names an app or migration that does not exist.
+    #[error("no migration `{app} {name}`\nhint: `cargo xtask showmigrations {app}` lists them")]
+    UnknownMigration { app: String, name: String },
+
+    /// An app directory that does not exist.
+    #[error("no app `{app}` in `{}`\nhint: apps are the directories of the migrations folder", dir.display())]
+    UnknownApp { app: String, dir: PathBuf },
+
+    /// Moving backwards needs a down file for every migration to undo.
+    #[error(
+        "cannot unapply {migrations}: no `.down.sql` file\nhint: write the missing down files, or move forward with a new migration instead"
+    )]
+    NoDownFile { migrations: String },
+
+    /// Squashing is refused for this range.
+    #[error("cannot squash `{app}`: {reason}")]
+    Squash { app: String, reason: String },
+
+    /// A transactional migration failed; it was rolled back with its ledger rows.
+    #[error("migration `{migration}` failed at `{}` line {line}, rolled back: {source}", path.display())]
+    Failed {
+        migration: String,
+        path: PathBuf,
+        line: usize,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    /// A statement of a no-transaction migration failed; earlier statements stay applied.
+    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); statements 1..{k} before it are applied and recorded: {source}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display())]
+    StatementFailed {
+        migration: String,
+        path: PathBuf,
+        k: usize,
+        n: usize,
+        line: usize,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    /// Connecting or locking failed.
+    #[error(transparent)]
+    Pg(#[from] pg::Error),
+
+    /// Any other database error, with what was being done.
+    #[error("{doing}: {source}")]
+    Db {
+        doing: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+}
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Wraps a database error with what was being done.
+pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
+    move |source| Error::Db { doing: doing.to_string(), source }
+}
