@@ -1,0 +1,97 @@
+//! Writing tables back as CSV in the conventions of `codetables/README.md`.
+//!
+//! PostgreSQL's own `COPY ... TO STDOUT (FORMAT csv, HEADER)` writes them: quotes only where
+//! needed, `""` for the empty string, nothing for NULL, LF endings. The session runs in UTC
+//! with ISO dates, so timestamps read `2017-07-01 07:00:00+00`. Rows are ordered by key with
+//! `COLLATE "C"`, the byte order `check` demands of the files.
+
+use std::path::Path;
+
+use futures_util::TryStreamExt;
+
+use crate::catalog;
+use crate::schema::ColumnType;
+use crate::{Error, check};
+
+/// What to dump.
+#[derive(Debug, Clone, Default)]
+pub struct DumpOptions {
+    /// These tables; empty means every table that has a CSV in the folder.
+    pub tables: Vec<String>,
+}
+
+/// Dumps tables of `target` as CSV bytes, in one consistent snapshot. Returns `(table, csv)`
+/// pairs in the order asked (or the folder's file order).
+pub async fn dump_dir(
+    target: &pg::Target,
+    dir: &Path,
+    options: &DumpOptions,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let names = if options.tables.is_empty() {
+        let (tables, _) = check::read_dir(dir)?;
+        tables.into_iter().map(|t| t.name).collect()
+    } else {
+        options.tables.clone()
+    };
+    let mut conn = pg::connect(target, "gwells-db codes dump").await?;
+    let db = |table: &str| {
+        let table = table.to_string();
+        move |source| Error::Db { table, source }
+    };
+    let tx = conn
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(db("BEGIN"))?;
+    tx.batch_execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1")
+        .await
+        .map_err(db("session settings"))?;
+    let catalog = catalog::read(&tx, &names).await?;
+    let mut out = Vec::new();
+    for name in &names {
+        let Some(schema) = catalog.schema(name) else {
+            return Err(Error::NoTable { file: format!("{name}.csv"), table: name.clone() });
+        };
+        let quoted = |s: &str| {
+            pg::quote::ident(s).map_err(|_| Error::Header {
+                file: name.clone(),
+                reason: "a name contains a NUL byte".into(),
+            })
+        };
+        let cols = schema
+            .columns
+            .iter()
+            .map(|c| quoted(&c.name))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(", ");
+        let mut order = Vec::new();
+        for k in &schema.key {
+            let collate = schema
+                .columns
+                .iter()
+                .find(|c| &c.name == k)
+                .is_some_and(|c| matches!(c.ty, ColumnType::Varchar(_)));
+            order.push(format!("{}{}", quoted(k)?, if collate { " COLLATE \"C\"" } else { "" }));
+        }
+        let order_by = if order.is_empty() {
+            String::new()
+        } else {
+            format!(" ORDER BY {}", order.join(", "))
+        };
+        let sql = format!(
+            "COPY (SELECT {cols} FROM {}{order_by}) TO STDOUT (FORMAT csv, HEADER)",
+            quoted(name)?
+        );
+        let stream = tx.copy_out(&sql).await.map_err(db(name))?;
+        let mut stream = std::pin::pin!(stream);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.try_next().await.map_err(db(name))? {
+            bytes.extend_from_slice(&chunk);
+        }
+        out.push((name.clone(), bytes));
+    }
+    tx.commit().await.map_err(db("COMMIT"))?;
+    Ok(out)
+}

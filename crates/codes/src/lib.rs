@@ -1,0 +1,27 @@
+//! Code-table CSVs: parse, validate offline, load without cascading, dump.
+//!
+//! * [`check_dir`]: offline validation of a folder of CSVs (syntax, header, values, keys,
+//!   order, references between code tables); [`check_live`] adds the live schema's columns,
+//!   types and lengths.
+//! * [`load_dir`]: one transaction under the tool's advisory lock; COPY into temporary tables,
+//!   then insert, update and delete by key; rows still referenced are never deleted (the load
+//!   refuses, naming the referencing rows) and nothing ever cascades.
+//! * [`dump_dir`]: tables back to CSV in the same conventions, so a load and a dump round-trip.
+//!
+//! The CSV conventions are written down in `codetables/README.md`.
+
+mod catalog;
+mod check;
+mod dump;
+mod error;
+mod load;
+mod order;
+mod schema;
+mod table;
+
+pub use check::{CheckReport, check_dir};
+pub use dump::{DumpOptions, dump_dir};
+pub use error::{Error, Reference};
+pub use load::{
+    LoadOptions, LoadReport, Loaded, Progress, TableReport, check_live, load_dir, loaded,
+};

@@ -1,0 +1,440 @@
+//! Loading a folder of CSVs into the database, and asking how much is loaded.
+//!
+//! One transaction under the tool's advisory lock: every CSV is COPYed into a temporary table,
+//! then, table by table in foreign-key order, new rows are inserted and changed rows updated
+//! (`IS DISTINCT FROM`); rows the CSVs no longer list are deleted in reverse order, unless
+//! something still references them, in which case the whole load is refused and rolled back.
+//! It never truncates and never cascades.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::catalog::{self, Catalog};
+use crate::check::{self, CheckReport};
+use crate::order::load_order;
+use crate::schema::{self, ForeignKey, TableSchema};
+use crate::table::CodeTable;
+use crate::{Error, Reference};
+use bytes::Bytes;
+use futures_util::SinkExt;
+use pg::quote;
+
+/// Called after each table is loaded with the table, how many are done, and how many in all.
+pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
+
+/// How to load.
+#[derive(Clone, Default)]
+pub struct LoadOptions {
+    /// Keep rows the CSVs no longer list, instead of deleting them.
+    pub keep_removed: bool,
+    /// How long to wait for the tool's advisory lock (default: `pg::LockOptions`'s).
+    pub lock_timeout: Option<Duration>,
+    /// Told about each table as it is done (the CLI draws a progress bar).
+    pub progress: Option<Progress>,
+}
+
+impl fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("keep_removed", &self.keep_removed)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What a load did, per table, in load order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LoadReport {
+    /// One entry per CSV.
+    pub tables: Vec<TableReport>,
+}
+
+/// What a load did to one table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableReport {
+    /// The table.
+    pub table: String,
+    /// Rows in its CSV.
+    pub rows: u64,
+    /// Rows added.
+    pub inserted: u64,
+    /// Rows whose values changed.
+    pub updated: u64,
+    /// Rows removed because the CSV no longer lists them.
+    pub deleted: u64,
+    /// Rows the CSV no longer lists, kept because of `keep_removed`.
+    pub kept: u64,
+    /// Rows already as the CSV says.
+    pub unchanged: u64,
+}
+
+impl LoadReport {
+    /// Whether the load changed nothing.
+    pub fn is_unchanged(&self) -> bool {
+        self.tables.iter().all(|t| t.inserted == 0 && t.updated == 0 && t.deleted == 0)
+    }
+}
+
+/// Row counts of the code tables, to tell whether they are loaded (for `health`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// The table.
+    pub table: String,
+    /// Rows in its CSV.
+    pub csv_rows: usize,
+    /// Rows in the database; `None` when the table does not exist.
+    pub db_rows: Option<i64>,
+}
+
+/// Loads every CSV in `dir` into `target` (see the module doc). Validates against the live
+/// schema first; any problem refuses the load before anything changes.
+pub async fn load_dir(
+    target: &pg::Target,
+    dir: &Path,
+    options: &LoadOptions,
+) -> Result<LoadReport, Error> {
+    let (tables, problems) = check::read_dir(dir)?;
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    let mut lock_options =
+        pg::LockOptions { application_name: "gwells-db codes load".into(), ..Default::default() };
+    if let Some(timeout) = options.lock_timeout {
+        lock_options.timeout = timeout;
+    }
+    let lock = pg::Lock::acquire(target, &lock_options).await?;
+    let mut conn = pg::connect(target, "gwells-db codes load").await?;
+    let tx =
+        conn.transaction().await.map_err(|source| Error::Db { table: "BEGIN".into(), source })?;
+    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let catalog = catalog::read(&tx, &names).await?;
+    let problems = live_problems(&tables, &catalog);
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    let order = load_order(&names, &catalog.fks);
+    let report = apply(&tx, &tables, &catalog, &order, options).await?;
+    tx.commit().await.map_err(|source| Error::Db { table: "COMMIT".into(), source })?;
+    lock.release().await?;
+    Ok(report)
+}
+
+/// `check_dir`, but against the live schema of `target`: the header must name the table's
+/// columns in table order, and values must fit the catalog's types, lengths and NOT NULLs.
+pub async fn check_live(target: &pg::Target, dir: &Path) -> Result<CheckReport, Error> {
+    let (tables, mut problems) = check::read_dir(dir)?;
+    let conn = pg::connect(target, "gwells-db codes check").await?;
+    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let catalog = catalog::read(&*conn, &names).await?;
+    problems.extend(live_problems(&tables, &catalog));
+    Ok(check::report(&tables, problems))
+}
+
+/// Row counts of the tables that have a CSV in `dir`.
+pub async fn loaded(target: &pg::Target, dir: &Path) -> Result<Vec<Loaded>, Error> {
+    let (tables, _) = check::read_dir(dir)?;
+    let conn = pg::connect(target, "gwells-db codes").await?;
+    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let catalog = catalog::read(&*conn, &names).await?;
+    let mut out = Vec::new();
+    for t in &tables {
+        let db_rows = match catalog.schema(&t.name) {
+            None => None,
+            Some(_) => {
+                let sql = format!("SELECT count(*) FROM {}", ident(&t.name)?);
+                let row = conn
+                    .query_one(&sql, &[])
+                    .await
+                    .map_err(|source| Error::Db { table: t.name.clone(), source })?;
+                Some(row.get(0))
+            }
+        };
+        out.push(Loaded { table: t.name.clone(), csv_rows: t.rows.len(), db_rows });
+    }
+    Ok(out)
+}
+
+/// Header, value and reference problems against the catalog.
+fn live_problems(tables: &[CodeTable], catalog: &Catalog) -> Vec<Error> {
+    let mut problems = Vec::new();
+    for t in tables {
+        match catalog.schema(&t.name) {
+            None => problems.push(Error::NoTable { file: t.file(), table: t.name.clone() }),
+            Some(s) => {
+                problems.extend(schema::compare_header(t, s));
+                if s.key.is_empty() {
+                    problems.push(Error::Header {
+                        file: t.file(),
+                        reason: format!(
+                            "table `{}` has no primary key, so rows cannot be matched",
+                            t.name
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    problems.extend(check::validate(tables, &catalog.schemas, &catalog.fks));
+    problems
+}
+
+fn ident(name: &str) -> Result<String, Error> {
+    quote::ident(name).map_err(|_| Error::Header {
+        file: name.into(),
+        reason: "a name contains a NUL byte".into(),
+    })
+}
+
+/// The statements of one table, built from catalog names only (quoted), never from values.
+struct Sql {
+    copy: String,
+    upsert: String,
+    delete: String,
+}
+
+fn statements(schema: &TableSchema, temp: &str) -> Result<Sql, Error> {
+    let t = ident(&schema.table)?;
+    let cols: Vec<String> =
+        schema.columns.iter().map(|c| ident(&c.name)).collect::<Result<_, _>>()?;
+    let key: Vec<String> = schema.key.iter().map(|k| ident(k)).collect::<Result<_, _>>()?;
+    let list = cols.join(", ");
+    let matches = |a: &str, b: &str| {
+        key.iter().map(|k| format!("{a}.{k} = {b}.{k}")).collect::<Vec<_>>().join(" AND ")
+    };
+    let prefixed = |p: &str| cols.iter().map(|c| format!("{p}.{c}")).collect::<Vec<_>>().join(", ");
+    let set = cols.iter().map(|c| format!("{c} = n.{c}")).collect::<Vec<_>>().join(", ");
+    Ok(Sql {
+        copy: format!("COPY {temp} ({list}) FROM STDIN (FORMAT csv)"),
+        upsert: format!(
+            "WITH upd AS (UPDATE {t} AS o SET {set} FROM {temp} AS n WHERE {m} AND ROW({o}) IS DISTINCT FROM ROW({n}) RETURNING 1), \
+             ins AS (INSERT INTO {t} ({list}) SELECT {n} FROM {temp} AS n WHERE NOT EXISTS (SELECT 1 FROM {t} AS o WHERE {m}) RETURNING 1) \
+             SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins), \
+             (SELECT count(*) FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {m}))",
+            m = matches("o", "n"),
+            o = prefixed("o"),
+            n = prefixed("n"),
+        ),
+        delete: format!(
+            "DELETE FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {m})",
+            m = matches("o", "n")
+        ),
+    })
+}
+
+/// The rows referencing `schema`'s rows that `temp` no longer lists (at most 11).
+fn references_sql(schema: &TableSchema, temp: &str, fk: &ForeignKey) -> Result<String, Error> {
+    let t = ident(&schema.table)?;
+    let from = quote::qualified(&fk.from_schema, &fk.from_table).map_err(|_| Error::Header {
+        file: fk.from_table.clone(),
+        reason: "a name contains a NUL byte".into(),
+    })?;
+    let join = fk
+        .from_columns
+        .iter()
+        .zip(&fk.to_columns)
+        .map(|(f, k)| Ok(format!("o.{} = r.{}", ident(k)?, ident(f)?)))
+        .collect::<Result<Vec<_>, Error>>()?
+        .join(" AND ");
+    let key_match = schema
+        .key
+        .iter()
+        .map(|k| Ok(format!("n.{k} = o.{k}", k = ident(k)?)))
+        .collect::<Result<Vec<_>, Error>>()?
+        .join(" AND ");
+    let from_key = if fk.from_key.is_empty() {
+        "r.ctid::text".to_string()
+    } else {
+        fk.from_key
+            .iter()
+            .map(|k| Ok(format!("r.{}::text", ident(k)?)))
+            .collect::<Result<Vec<_>, Error>>()?
+            .join(", ")
+    };
+    let key = schema
+        .key
+        .iter()
+        .map(|k| Ok(format!("o.{}::text", ident(k)?)))
+        .collect::<Result<Vec<_>, Error>>()?
+        .join(", ");
+    Ok(format!(
+        "SELECT ARRAY[{from_key}], ARRAY[{key}] FROM {from} AS r JOIN {t} AS o ON {join} \
+         WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {key_match}) ORDER BY 2, 1 LIMIT 11"
+    ))
+}
+
+/// CSV for COPY: every non-NULL value quoted, so `""` stays the empty string.
+fn encode(table: &CodeTable) -> Bytes {
+    let mut out = String::new();
+    for row in &table.rows {
+        for (i, value) in row.values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if let Some(v) = value {
+                out.push('"');
+                out.push_str(&v.replace('"', "\"\""));
+                out.push('"');
+            }
+        }
+        out.push('\n');
+    }
+    Bytes::from(out)
+}
+
+async fn apply(
+    tx: &tokio_postgres::Transaction<'_>,
+    tables: &[CodeTable],
+    catalog: &Catalog,
+    order: &[String],
+    options: &LoadOptions,
+) -> Result<LoadReport, Error> {
+    let db = |table: &str| {
+        let table = table.to_string();
+        move |source| Error::Db { table, source }
+    };
+    // Invariant: `order` is a permutation of the CSV tables, all found in the catalog by
+    // `live_problems`; a miss would be a bug, reported as a missing table rather than a panic.
+    let mut work = Vec::new();
+    for (i, name) in order.iter().enumerate() {
+        let table = tables.iter().find(|t| &t.name == name);
+        let schema = catalog.schema(name);
+        let (Some(table), Some(schema)) = (table, schema) else {
+            return Err(Error::NoTable { file: format!("{name}.csv"), table: name.clone() });
+        };
+        work.push((table, schema, format!("pg_temp.codes_new_{i}")));
+    }
+    let mut create = String::new();
+    for (_, schema, temp) in &work {
+        create.push_str(&format!(
+            "CREATE TEMP TABLE {temp} (LIKE {}) ON COMMIT DROP;\n",
+            ident(&schema.table)?
+        ));
+    }
+    tx.batch_execute(&create).await.map_err(db("temporary tables"))?;
+
+    let mut reports = Vec::new();
+    let mut removed = Vec::new();
+    for (done, (table, schema, temp)) in work.iter().enumerate() {
+        let sql = statements(schema, temp)?;
+        let sink = tx.copy_in(&sql.copy).await.map_err(db(&table.name))?;
+        let mut sink = std::pin::pin!(sink);
+        sink.send(encode(table)).await.map_err(db(&table.name))?;
+        sink.as_mut().finish().await.map_err(db(&table.name))?;
+        let row = tx.query_one(&sql.upsert, &[]).await.map_err(db(&table.name))?;
+        let (updated, inserted, gone): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        let rows = table.rows.len() as u64;
+        let (updated, inserted) = (updated as u64, inserted as u64);
+        reports.push(TableReport {
+            table: table.name.clone(),
+            rows,
+            inserted,
+            updated,
+            unchanged: rows.saturating_sub(inserted + updated),
+            ..Default::default()
+        });
+        removed.push((gone as u64, sql.delete));
+        if let Some(progress) = &options.progress {
+            progress(&table.name, done + 1, work.len());
+        }
+    }
+
+    // Deletes run children first, so a code row removed together with its referencing code
+    // rows is free to go; anything else still referencing a row refuses the whole load.
+    let mut references = Vec::new();
+    for i in (0..work.len()).rev() {
+        let (table, schema, temp) = &work[i];
+        let (gone, delete) = &removed[i];
+        if *gone == 0 {
+            continue;
+        }
+        if options.keep_removed {
+            reports[i].kept = *gone;
+            continue;
+        }
+        let mut found = Vec::new();
+        for fk in catalog.fks.iter().filter(|fk| fk.to_table == table.name) {
+            let sql = references_sql(schema, temp, fk)?;
+            for row in tx.query(&sql, &[]).await.map_err(db(&fk.from_table))? {
+                let (from_values, key): (Vec<Option<String>>, Vec<Option<String>>) =
+                    (row.get(0), row.get(1));
+                let names = if fk.from_key.is_empty() {
+                    vec!["ctid".to_string()]
+                } else {
+                    fk.from_key.clone()
+                };
+                let from_row = names
+                    .iter()
+                    .zip(&from_values)
+                    .map(|(n, v)| format!("{n}={}", v.as_deref().unwrap_or("NULL")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let key: Vec<Option<&str>> = key.iter().map(|k| k.as_deref()).collect();
+                found.push(Reference {
+                    table: table.name.clone(),
+                    key: check::render_key(&key),
+                    from_table: fk.from_table.clone(),
+                    from_row,
+                });
+            }
+        }
+        if found.is_empty() {
+            let n = tx.execute(delete.as_str(), &[]).await.map_err(db(&table.name))?;
+            reports[i].deleted = n;
+        }
+        references.extend(found);
+    }
+    if !references.is_empty() {
+        return Err(Error::Referenced { references });
+    }
+    Ok(LoadReport { tables: reports })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, ColumnType};
+
+    fn check(schema: &TableSchema, expected: &str) {
+        let sql = statements(schema, "pg_temp.codes_new_0").expect("names quote");
+        assert_eq!(format!("{}\n{}\n{}", sql.copy, sql.upsert, sql.delete), expected);
+    }
+
+    #[test]
+    fn statements_quote_every_name() {
+        let column = |name: &str| Column {
+            name: name.into(),
+            ty: ColumnType::Varchar(None),
+            not_null: false,
+        };
+        let schema = TableSchema {
+            table: "x\"code".into(),
+            columns: vec![column("k"), column("d")],
+            key: vec!["k".into()],
+        };
+        check(
+            &schema,
+            "COPY pg_temp.codes_new_0 (\"k\", \"d\") FROM STDIN (FORMAT csv)\n\
+            WITH upd AS (UPDATE \"x\"\"code\" AS o SET \"k\" = n.\"k\", \"d\" = n.\"d\" FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\" AND ROW(o.\"k\", o.\"d\") IS DISTINCT FROM ROW(n.\"k\", n.\"d\") RETURNING 1), \
+            ins AS (INSERT INTO \"x\"\"code\" (\"k\", \"d\") SELECT n.\"k\", n.\"d\" FROM pg_temp.codes_new_0 AS n WHERE NOT EXISTS (SELECT 1 FROM \"x\"\"code\" AS o WHERE o.\"k\" = n.\"k\") RETURNING 1) \
+            SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins), (SELECT count(*) FROM \"x\"\"code\" AS o WHERE NOT EXISTS (SELECT 1 FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\"))\n\
+            DELETE FROM \"x\"\"code\" AS o WHERE NOT EXISTS (SELECT 1 FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\")",
+        );
+    }
+
+    #[test]
+    fn encode_keeps_null_and_empty_apart() {
+        let table = CodeTable {
+            name: "t".into(),
+            path: "t.csv".into(),
+            columns: vec!["a".into(), "b".into(), "c".into()],
+            rows: vec![crate::table::Row {
+                line: 2,
+                values: vec![None, Some(String::new()), Some("say \"x\", y".into())],
+            }],
+        };
+        assert_eq!(&encode(&table)[..], b",\"\",\"say \"\"x\"\", y\"\n");
+    }
+}

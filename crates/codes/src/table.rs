@@ -1,0 +1,234 @@
+//! Reading one code-table CSV into rows of optional strings.
+//!
+//! Conventions (see `codetables/README.md`): the first row names the columns; an empty unquoted
+//! field is NULL, a quoted empty field `""` is the empty string; UTF-8 with an optional BOM; LF
+//! or CRLF line endings. This module only reads; what the values mean is `schema`'s job.
+
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+/// One CSV file: the table it fills, its header and its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CodeTable {
+    /// The table name: the file name without `.csv`.
+    pub(crate) name: String,
+    /// Where it was read from.
+    pub(crate) path: PathBuf,
+    /// The header row.
+    pub(crate) columns: Vec<String>,
+    /// The data rows, in file order.
+    pub(crate) rows: Vec<Row>,
+}
+
+/// One data row; `None` is NULL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    /// The line the row starts on (the header is line 1).
+    pub(crate) line: u64,
+    /// One value per header column (a ragged row is an error, never a row).
+    pub(crate) values: Vec<Option<String>>,
+}
+
+impl CodeTable {
+    /// The file name as messages show it.
+    pub(crate) fn file(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// Reads and parses `path`. Every defect found is returned, not only the first.
+pub(crate) fn read(path: &Path) -> Result<CodeTable, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    parse(&name, path, &bytes)
+}
+
+/// Parses CSV bytes already read. Pure; the unit tests call it directly.
+pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, Error> {
+    let file = path.display().to_string();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut problems = Vec::new();
+    let mut columns: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let (mut counted, mut lines_seen) = (0usize, 0u64);
+    loop {
+        let start = reader.position().clone();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let line = lines_seen
+                    + 1
+                    + memchr_count(
+                        &bytes[counted.min(start.byte() as usize)
+                            ..(start.byte() as usize).min(bytes.len())],
+                    );
+                problems.push(Error::Syntax { file: file.clone(), line, reason: err.to_string() });
+                break;
+            }
+        }
+        // With CRLF endings the reader counts a record as starting at the `\n` before it, so
+        // the line and the raw bytes are taken from the first byte after any line ending.
+        let to = (reader.position().byte() as usize).min(bytes.len());
+        let mut from = record.position().map_or(start.byte(), |p| p.byte()) as usize;
+        while from < to && matches!(bytes[from], b'\r' | b'\n') {
+            from += 1;
+        }
+        lines_seen += memchr_count(&bytes[counted.min(from)..from]);
+        counted = counted.max(from);
+        let line = lines_seen + 1;
+        let quoted = quoted_fields(&bytes[from.min(to)..to]);
+        let Some(header) = &columns else {
+            let mut names = Vec::new();
+            for (i, field) in record.iter().enumerate() {
+                match std::str::from_utf8(field) {
+                    Ok(s) => names.push(s.to_string()),
+                    Err(_) => {
+                        problems.push(Error::Utf8 {
+                            file: file.clone(),
+                            line,
+                            column: format!("#{}", i + 1),
+                        });
+                        names.push(String::new());
+                    }
+                }
+            }
+            columns = Some(names);
+            continue;
+        };
+        if record.len() != header.len() {
+            problems.push(Error::Ragged {
+                file: file.clone(),
+                line,
+                expected: header.len(),
+                found: record.len(),
+            });
+            continue;
+        }
+        let mut values = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            let is_quoted = quoted.get(i).copied().unwrap_or(false);
+            match std::str::from_utf8(field) {
+                Ok("") if !is_quoted => values.push(None),
+                Ok(s) => values.push(Some(s.to_string())),
+                Err(_) => {
+                    problems.push(Error::Utf8 {
+                        file: file.clone(),
+                        line,
+                        column: header[i].clone(),
+                    });
+                    values.push(None);
+                }
+            }
+        }
+        rows.push(Row { line, values });
+    }
+    let Some(columns) = columns else {
+        problems.push(Error::Header {
+            file,
+            reason: "the file is empty; the first row must name the columns".into(),
+        });
+        return Err(Error::Invalid { problems });
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    Ok(CodeTable { name: name.to_string(), path: path.to_path_buf(), columns, rows })
+}
+
+fn memchr_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// For each field of one raw record, whether it was written with quotes. The `csv` crate
+/// unquotes without saying so, and an empty field means NULL only when it was not quoted.
+fn quoted_fields(raw: &[u8]) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut at_start = true;
+    let mut in_quotes = false;
+    for &b in raw {
+        if at_start {
+            out.push(b == b'"');
+            at_start = false;
+        }
+        match b {
+            // A doubled quote inside a quoted field toggles twice: net effect none.
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => at_start = true,
+            b'\r' | b'\n' if !in_quotes => break,
+            _ => {}
+        }
+    }
+    if at_start {
+        out.push(false);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses `input` and renders the header and rows (NULL as `∅`), or the error.
+    fn check(input: &str, expected: &str) {
+        let got = match parse("t", Path::new("t.csv"), input.as_bytes()) {
+            Ok(t) => {
+                let mut out = t.columns.join("|");
+                for row in &t.rows {
+                    let values: Vec<String> = row
+                        .values
+                        .iter()
+                        .map(|v| v.as_deref().map_or("∅".to_string(), |s| format!("[{s}]")))
+                        .collect();
+                    out.push_str(&format!("\n{}: {}", row.line, values.join(" ")));
+                }
+                out
+            }
+            Err(e) => format!("error: {e}"),
+        };
+        assert_eq!(got, expected, "input {input:?}");
+    }
+
+    #[test]
+    fn nulls_and_empty_strings() {
+        check("a,b,c\n1,,\"\"\n", "a|b|c\n2: [1] ∅ []");
+        check("a,b\n,\n", "a|b\n2: ∅ ∅");
+        check("a,b\n\"\",x\n", "a|b\n2: [] [x]");
+        check("a,b\n1,2", "a|b\n2: [1] [2]");
+        check("a,b\n1,", "a|b\n2: [1] ∅");
+    }
+
+    #[test]
+    fn quoting_bom_and_line_endings() {
+        check(
+            "\u{feff}a,b\r\n1,\"x, y\"\r\n2,\"say \"\"hi\"\"\"\r\n",
+            "a|b\n2: [1] [x, y]\n3: [2] [say \"hi\"]",
+        );
+        check("a,b\n1,\"two\nlines\"\n2,z\n", "a|b\n2: [1] [two\nlines]\n4: [2] [z]");
+        check("a,b\r\n1,\r\n,\"\"\r\n\r\n3,x", "a|b\n2: [1] ∅\n3: ∅ []\n5: [3] [x]");
+    }
+
+    #[test]
+    fn defects() {
+        check(
+            "a,b\n1,2,3\n",
+            "error: 1 problem in the code tables\n  `t.csv` line 2: 3 fields, but the header names 2 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"",
+        );
+        check(
+            "",
+            "error: 1 problem in the code tables\n  `t.csv` line 1: the file is empty; the first row must name the columns",
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_column() {
+        let got = parse("t", Path::new("t.csv"), b"a,b\n1,\xff\n").map(|_| ()).unwrap_err();
+        assert_eq!(
+            got.problems()[0].to_string().lines().next(),
+            Some("`t.csv` line 2, column `b`: the value is not valid UTF-8")
+        );
+    }
+}
