@@ -31,7 +31,12 @@ pub struct Binaries {
 impl Binaries {
     /// Finds server binaries: `pg_config --bindir`, `/usr/lib/postgresql/*/bin` (newest), `PATH`.
     pub fn find() -> Result<Binaries> {
-        Binaries::find_in(&Binaries::candidates())
+        // Looking costs two process spawns; the answer does not change within a process.
+        static FOUND: std::sync::OnceLock<Option<Binaries>> = std::sync::OnceLock::new();
+        FOUND
+            .get_or_init(|| Binaries::find_in(&Binaries::candidates()).ok())
+            .clone()
+            .ok_or(Error::NoBinaries)
     }
 
     /// The first of `dirs` holding `postgres` and `initdb`.

@@ -89,9 +89,9 @@ fn postmaster_matches(record: &Record) -> bool {
         .is_some_and(|pid| pid == record.pid && local::alive(pid))
 }
 
-/// Reaps every recorded server whose owner is gone, and labelled containers likewise.
-/// Returns how many were reaped.
-pub(crate) fn reap_orphans() -> usize {
+/// Reaps every recorded server whose owner is gone and, with `containers`, every labelled
+/// container likewise (a `docker ps`, so only when Docker is in play). Returns how many.
+pub(crate) fn reap_orphans(containers: bool) -> usize {
     let mut reaped = 0;
     if let Ok(entries) = fs::read_dir(servers_dir()) {
         for entry in entries.flatten() {
@@ -108,7 +108,7 @@ pub(crate) fn reap_orphans() -> usize {
             }
         }
     }
-    reaped + reap_containers()
+    if containers { reaped + reap_containers() } else { reaped }
 }
 
 /// Containers labelled with an owner pid that is gone (covers containers whose record is lost).

@@ -90,7 +90,6 @@ pub struct Server {
 impl Server {
     /// Reaps orphans, then starts a server with `options`.
     pub async fn start(options: &ServerOptions) -> Result<Server> {
-        registry::reap_orphans();
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let id = format!("s{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let backend = match options.backend {
@@ -101,9 +100,11 @@ impl Server {
             },
             b => b,
         };
+        registry::reap_orphans(backend == Backend::Docker);
         match backend {
             Backend::Local => {
                 let bins = local::Binaries::find()?;
+                let record_version = bins.version.clone();
                 let dir = registry::servers_dir().join(&id);
                 let mut record = Record {
                     id: id.clone(),
@@ -133,7 +134,7 @@ impl Server {
                 registry::write(&record)?;
                 let url = format!("postgres://postgres@127.0.0.1:{}/postgres", server.port);
                 let target = Target::parse(&url, Source::Throwaway)?;
-                let version = local::Binaries::find().map(|b| b.version).unwrap_or_default();
+                let version = record_version;
                 Ok(Server { target, record, version })
             }
             Backend::Docker | Backend::Auto => {
