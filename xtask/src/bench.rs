@@ -23,7 +23,7 @@ Examples:
   cargo xtask bench server-start clone    # some scenarios
   cargo xtask bench --runs 20 --json      # JSON on stdout (always written to target/bench/)
 
-Scenarios: server-start, container-start, clone")]
+Scenarios: server-start, container-start, clone, migrate-apply, codes-load, migrate-check")]
 pub struct Args {
     /// Scenarios to run (default: all).
     scenarios: Vec<String>,
@@ -53,6 +53,8 @@ enum Goal {
     MaxMillis(f64),
     /// Candidate median at most `ratio` × the baseline's (ratio < 1 means faster).
     MaxRatio(f64),
+    /// Both: median at most this many milliseconds and at most `ratio` × the baseline's.
+    MaxMillisAndRatio(f64, f64),
     /// Nothing to meet; reported for information.
     None,
 }
@@ -79,7 +81,8 @@ struct Outcome {
     runs: usize,
 }
 
-const ALL: &[&str] = &["server-start", "container-start", "clone"];
+const ALL: &[&str] =
+    &["server-start", "container-start", "clone", "migrate-apply", "codes-load", "migrate-check"];
 
 #[allow(clippy::print_stdout)]
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
@@ -106,10 +109,15 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "server-start" => server_start(&env),
             "container-start" => container_start(&env),
             "clone" => clone(&env),
+            "migrate-apply" => migrate_apply(&env).await?,
+            "codes-load" => codes_load(&env).await?,
+            "migrate-check" => migrate_check(&env).await?,
             _ => unreachable!("validated above"),
         };
         say(&format!("bench: {name} ({} runs per side)", args.runs));
-        outcomes.push(measure(scenario, args.runs).await.with_context(|| format!("scenario `{name}`"))?);
+        outcomes.push(
+            measure(scenario, args.runs).await.with_context(|| format!("scenario `{name}`"))?,
+        );
     }
     let report = serde_json::json!({
         "machine": machine(),
@@ -151,6 +159,10 @@ async fn measure(mut s: Scenario<'_>, runs: usize) -> Result<Outcome> {
     let (goal, met) = match s.goal {
         Goal::MaxMillis(ms) => (format!("median ≤ {ms} ms"), Some(candidate_stats.median_ms <= ms)),
         Goal::MaxRatio(r) => (format!("≤ {r}× baseline"), ratio.map(|x| x <= r)),
+        Goal::MaxMillisAndRatio(ms, r) => (
+            format!("median ≤ {ms} ms and ≤ {r}× baseline"),
+            ratio.map(|x| x <= r && candidate_stats.median_ms <= ms),
+        ),
         Goal::None => ("none (reported)".into(), None),
     };
     Ok(Outcome {
@@ -179,13 +191,24 @@ fn stats(samples: &mut [Duration]) -> Stats {
 
 fn table(outcomes: &[Outcome]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
-    t.set_header(["scenario", "candidate min/med/max ms", "baseline min/med/max ms", "ratio", "goal", "met", "peak RSS MiB"]);
+    t.set_header([
+        "scenario",
+        "candidate min/med/max ms",
+        "baseline min/med/max ms",
+        "ratio",
+        "goal",
+        "met",
+        "peak RSS MiB",
+    ]);
     let fmt = |s: &Stats| format!("{:.1} / {:.1} / {:.1}", s.min_ms, s.median_ms, s.max_ms);
     for o in outcomes {
         t.add_row([
             o.scenario.to_string(),
             format!("{}: {}", o.candidate, fmt(&o.candidate_stats)),
-            o.baseline_stats.as_ref().map(|b| format!("{}: {}", o.baseline.unwrap_or(""), fmt(b))).unwrap_or_else(|| "—".into()),
+            o.baseline_stats
+                .as_ref()
+                .map(|b| format!("{}: {}", o.baseline.unwrap_or(""), fmt(b)))
+                .unwrap_or_else(|| "—".into()),
             o.ratio.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into()),
             o.goal.clone(),
             match o.met {
@@ -199,16 +222,103 @@ fn table(outcomes: &[Outcome]) -> comfy_table::Table {
     t
 }
 
-/// Shared state: paths and binaries.
+/// Shared state: paths, binaries, and one local server for the database scenarios.
 struct Env {
     root: PathBuf,
     bins: Option<devdb::Binaries>,
+    server: tokio::sync::OnceCell<devdb::Server>,
 }
 
 impl Env {
     async fn new(ctx: &Ctx) -> Result<Env> {
-        Ok(Env { root: ctx.root.clone(), bins: devdb::Binaries::find().ok() })
+        Ok(Env {
+            root: ctx.root.clone(),
+            bins: devdb::Binaries::find().ok(),
+            server: tokio::sync::OnceCell::new(),
+        })
     }
+
+    /// The bench server's superuser target (`postgres` database), started on first use.
+    async fn admin(&self) -> Result<pg::Target> {
+        let server = self
+            .server
+            .get_or_try_init(|| async {
+                devdb::Server::start(&devdb::ServerOptions {
+                    backend: devdb::Backend::Local,
+                    ..Default::default()
+                })
+                .await
+            })
+            .await
+            .context("cannot start the bench server")?;
+        Ok(server.target().clone())
+    }
+
+    fn migrations(&self) -> PathBuf {
+        self.root.join("migrations")
+    }
+
+    fn codetables(&self) -> PathBuf {
+        self.root.join("codetables")
+    }
+
+    /// The migrated template (`coded`: and code tables loaded).
+    async fn template(&self, coded: bool) -> Result<String> {
+        let admin = self.admin().await?;
+        let mut inputs = vec![self.migrations()];
+        if coded {
+            inputs.push(self.codetables());
+        }
+        let label = if coded { "bench-coded" } else { "bench-migrated" };
+        let spec = devdb::TemplateSpec { label: label.into(), inputs, extra: String::new() };
+        let (migrations, codetables) = (self.migrations(), self.codetables());
+        let name = devdb::ensure_template(&admin, &spec, |target| async move {
+            migrate::migrate_all(&target, &migrations).await?;
+            if coded {
+                codes::load_dir(&target, &codetables, &codes::LoadOptions::default()).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(name)
+    }
+
+    /// A new database: empty, or a clone of `template`. Dropped by [`Env::drop_db`].
+    async fn database(&self, name: &str, template: Option<&str>) -> Result<pg::Target> {
+        let admin = self.admin().await?;
+        let _ = devdb::drop_database(&admin, name).await;
+        match template {
+            Some(t) => devdb::clone_database(&admin, t, name).await?,
+            None => {
+                let conn = pg::connect(&admin, "gwells-db bench").await?;
+                conn.batch_execute(&format!("CREATE DATABASE {}", pg::quote::ident(name)?)).await?;
+            }
+        }
+        Ok(admin.with_dbname(name))
+    }
+
+    async fn drop_db(&self, name: &str) -> Result<()> {
+        devdb::drop_database(&self.admin().await?, name).await?;
+        Ok(())
+    }
+}
+
+/// Runs `psql` against `target` (password, if any, in the environment) and times it.
+fn psql_timed(target: &pg::Target, args: &[&str]) -> Result<Duration> {
+    let password = target.password().map(|p| p.expose().to_string()).unwrap_or_default();
+    let url = target.to_string().replace(":****@", "@");
+    let mut all = vec![url.as_str(), "-X", "-q", "-v", "ON_ERROR_STOP=1"];
+    all.extend_from_slice(args);
+    let started = Instant::now();
+    let out = duct::cmd("psql", all)
+        .env("PGPASSWORD", password)
+        .stdout_null()
+        .stderr_capture()
+        .unchecked()
+        .run()?;
+    let took = started.elapsed();
+    anyhow::ensure!(out.status.success(), "psql failed: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(took)
 }
 
 fn server_start(env: &Env) -> Scenario<'_> {
@@ -219,7 +329,8 @@ fn server_start(env: &Env) -> Scenario<'_> {
         goal: Goal::MaxMillis(300.0),
         candidate: Box::new(|| {
             Box::pin(async {
-                let options = devdb::ServerOptions { backend: devdb::Backend::Local, ..Default::default() };
+                let options =
+                    devdb::ServerOptions { backend: devdb::Backend::Local, ..Default::default() };
                 let started = Instant::now();
                 let server = devdb::Server::start(&options).await?;
                 let took = started.elapsed();
@@ -243,7 +354,12 @@ fn initdb_pg_ctl(bins: &devdb::Binaries) -> Result<Duration> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port().to_string();
     let as_postgres = |program: PathBuf, args: Vec<String>| {
         if nix_is_root() {
-            let mut all = vec!["-u".to_string(), "postgres".into(), "--".into(), program.display().to_string()];
+            let mut all = vec![
+                "-u".to_string(),
+                "postgres".into(),
+                "--".into(),
+                program.display().to_string(),
+            ];
             all.extend(args);
             duct::cmd("runuser", all)
         } else {
@@ -254,24 +370,51 @@ fn initdb_pg_ctl(bins: &devdb::Binaries) -> Result<Duration> {
     let started = Instant::now();
     as_postgres(
         bins.bindir.join("initdb"),
-        vec!["-D".into(), data.display().to_string(), "-U".into(), "postgres".into(), "-A".into(), "trust".into(), "--no-sync".into()],
+        vec![
+            "-D".into(),
+            data.display().to_string(),
+            "-U".into(),
+            "postgres".into(),
+            "-A".into(),
+            "trust".into(),
+            "--no-sync".into(),
+        ],
     )
     .stdout_null()
     .stderr_null()
     .run()?;
-    let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", data.display());
+    let opts =
+        format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", data.display());
     as_postgres(
         bins.bindir.join("pg_ctl"),
-        vec!["start".into(), "-w".into(), "-D".into(), data.display().to_string(), "-o".into(), opts, "-l".into(), dir.path().join("log").display().to_string()],
+        vec![
+            "start".into(),
+            "-w".into(),
+            "-D".into(),
+            data.display().to_string(),
+            "-o".into(),
+            opts,
+            "-l".into(),
+            dir.path().join("log").display().to_string(),
+        ],
     )
     .stdout_null()
     .run()?;
     let took = started.elapsed();
-    as_postgres(bins.bindir.join("pg_ctl"), vec!["stop".into(), "-m".into(), "immediate".into(), "-D".into(), data.display().to_string()])
-        .stdout_null()
-        .stderr_null()
-        .unchecked()
-        .run()?;
+    as_postgres(
+        bins.bindir.join("pg_ctl"),
+        vec![
+            "stop".into(),
+            "-m".into(),
+            "immediate".into(),
+            "-D".into(),
+            data.display().to_string(),
+        ],
+    )
+    .stdout_null()
+    .stderr_null()
+    .unchecked()
+    .run()?;
     Ok(took)
 }
 
@@ -287,7 +430,8 @@ fn container_start(_env: &Env) -> Scenario<'_> {
         goal: Goal::None,
         candidate: Box::new(|| {
             Box::pin(async {
-                let options = devdb::ServerOptions { backend: devdb::Backend::Docker, ..Default::default() };
+                let options =
+                    devdb::ServerOptions { backend: devdb::Backend::Docker, ..Default::default() };
                 let started = Instant::now();
                 let server = devdb::Server::start(&options).await?;
                 let took = started.elapsed();
@@ -300,36 +444,205 @@ fn container_start(_env: &Env) -> Scenario<'_> {
 }
 
 fn clone(env: &Env) -> Scenario<'_> {
-    let spec = devdb::TemplateSpec { label: "bench-clone".into(), inputs: vec![env.root.join("migrations")], extra: String::new() };
-    let server = std::rc::Rc::new(tokio::sync::OnceCell::<devdb::Server>::new());
-    let server2 = server.clone();
-    let spec2 = spec.clone();
     Scenario {
         name: "clone",
-        candidate_label: "CREATE DATABASE .. TEMPLATE",
-        baseline_label: None,
-        goal: Goal::MaxMillis(60.0),
+        candidate_label: "clone of the migrated+coded template",
+        baseline_label: Some("cold migrate + codes load"),
+        goal: Goal::MaxMillisAndRatio(60.0, 0.1),
         candidate: Box::new(move || {
-            let server = server2.clone();
-            let spec = spec2.clone();
             Box::pin(async move {
-                let server = server
-                    .get_or_try_init(|| async {
-                        devdb::Server::start(&devdb::ServerOptions { backend: devdb::Backend::Local, ..Default::default() }).await
-                    })
-                    .await?;
-                let admin = server.target();
-                let template = devdb::ensure_template(admin, &spec, |_t| async { Ok(()) }).await?;
-                let name = format!("bench_clone_{}", std::process::id());
+                let template = env.template(true).await?;
+                let admin = env.admin().await?;
                 let started = Instant::now();
-                devdb::clone_database(admin, &template, &name).await?;
+                devdb::clone_database(&admin, &template, "bench_clone").await?;
                 let took = started.elapsed();
-                devdb::drop_database(admin, &name).await?;
+                env.drop_db("bench_clone").await?;
                 Ok(took)
             })
         }),
-        baseline: None,
+        baseline: Some(Box::new(move || {
+            Box::pin(async move {
+                let target = env.database("bench_cold", None).await?;
+                let started = Instant::now();
+                migrate::migrate_all(&target, &env.migrations()).await?;
+                codes::load_dir(&target, &env.codetables(), &codes::LoadOptions::default()).await?;
+                let took = started.elapsed();
+                env.drop_db("bench_cold").await?;
+                Ok(took)
+            })
+        })),
     }
+}
+
+/// The files `migrate` applied, in the order it applied them, as one script for `psql -1 -f`.
+async fn applied_script(env: &Env) -> Result<PathBuf> {
+    let target = env.database("bench_order", None).await?;
+    migrate::migrate_all(&target, &env.migrations()).await?;
+    let conn = pg::connect(&target, "gwells-db bench").await?;
+    let rows = conn.query("SELECT app, name FROM django_migrations ORDER BY id", &[]).await?;
+    drop(conn);
+    env.drop_db("bench_order").await?;
+    let mut script = String::new();
+    for row in rows {
+        let (app, name): (String, String) = (row.get(0), row.get(1));
+        let path = env.migrations().join(&app).join(format!("{name}.sql"));
+        script.push_str(
+            &std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        );
+        script.push('\n');
+    }
+    // Repeatable scripts run after the migrations, in (app, name) order, as migrate does.
+    let mut repeatable: Vec<PathBuf> = walkdir::WalkDir::new(env.migrations())
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("R_") && n.ends_with(".sql"))
+        })
+        .collect();
+    repeatable.sort();
+    for path in repeatable {
+        script.push_str(
+            &std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        );
+        script.push('\n');
+    }
+    let path =
+        std::env::temp_dir().join(format!("gwells-bench-migrations-{}.sql", std::process::id()));
+    std::fs::write(&path, script)?;
+    Ok(path)
+}
+
+async fn migrate_apply(env: &Env) -> Result<Scenario<'_>> {
+    let script = applied_script(env).await?;
+    Ok(Scenario {
+        name: "migrate-apply",
+        candidate_label: "migrate (all, empty database)",
+        baseline_label: Some("psql -1 -f of the same files"),
+        goal: Goal::MaxRatio(1.3),
+        candidate: Box::new(move || {
+            Box::pin(async move {
+                let target = env.database("bench_migrate", None).await?;
+                let started = Instant::now();
+                migrate::migrate_all(&target, &env.migrations()).await?;
+                let took = started.elapsed();
+                env.drop_db("bench_migrate").await?;
+                Ok(took)
+            })
+        }),
+        baseline: Some(Box::new(move || {
+            let script = script.clone();
+            Box::pin(async move {
+                let target = env.database("bench_psql", None).await?;
+                let file = script.display().to_string();
+                let took =
+                    tokio::task::spawn_blocking(move || psql_timed(&target, &["-1", "-f", &file]))
+                        .await??;
+                env.drop_db("bench_psql").await?;
+                Ok(took)
+            })
+        })),
+    })
+}
+
+/// The seed's way: one `\copy` per file into emptied tables, class before subclass.
+fn copy_script(env: &Env) -> Result<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(env.codetables())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort_by_key(|p| (p.file_stem().is_some_and(|s| s == "well_subclass_code"), p.clone()));
+    let mut script = String::new();
+    for file in files {
+        let table = file.file_stem().and_then(|s| s.to_str()).context("csv name")?.to_string();
+        let header = std::fs::read_to_string(&file)?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches('\u{feff}')
+            .to_string();
+        script.push_str(&format!(
+            "\\copy {table} ({header}) from '{}' with (format csv, header true)\n",
+            file.display()
+        ));
+    }
+    let path = std::env::temp_dir().join(format!("gwells-bench-copy-{}.sql", std::process::id()));
+    std::fs::write(&path, script)?;
+    Ok(path)
+}
+
+async fn codes_load(env: &Env) -> Result<Scenario<'_>> {
+    let script = copy_script(env)?;
+    Ok(Scenario {
+        name: "codes-load",
+        candidate_label: "codes load (upsert, one transaction)",
+        baseline_label: Some("psql \\copy per file"),
+        goal: Goal::MaxRatio(1.0),
+        candidate: Box::new(move || {
+            Box::pin(async move {
+                let template = env.template(false).await?;
+                let target = env.database("bench_codes", Some(&template)).await?;
+                let started = Instant::now();
+                codes::load_dir(&target, &env.codetables(), &codes::LoadOptions::default()).await?;
+                let took = started.elapsed();
+                env.drop_db("bench_codes").await?;
+                Ok(took)
+            })
+        }),
+        baseline: Some(Box::new(move || {
+            let script = script.clone();
+            Box::pin(async move {
+                let template = env.template(false).await?;
+                let target = env.database("bench_copy", Some(&template)).await?;
+                let file = script.display().to_string();
+                let took = tokio::task::spawn_blocking(move || psql_timed(&target, &["-f", &file]))
+                    .await??;
+                env.drop_db("bench_copy").await?;
+                Ok(took)
+            })
+        })),
+    })
+}
+
+async fn migrate_check(env: &Env) -> Result<Scenario<'_>> {
+    let template = env.template(false).await?;
+    let target = env.database("bench_check", Some(&template)).await?;
+    let url = target.url_with_password();
+    let exe = std::env::current_exe()?;
+    Ok(Scenario {
+        name: "migrate-check",
+        candidate_label: "xtask migrate --check (process, all applied)",
+        baseline_label: None,
+        goal: Goal::MaxMillis(50.0),
+        candidate: Box::new(move || {
+            let (exe, url) = (exe.clone(), url.clone());
+            Box::pin(async move {
+                tokio::task::spawn_blocking(move || {
+                    let started = Instant::now();
+                    let out = duct::cmd!(exe, "migrate", "--check")
+                        .env(pg::vars::DATABASE_URL, url)
+                        .stdout_null()
+                        .stderr_capture()
+                        .unchecked()
+                        .run()?;
+                    let took = started.elapsed();
+                    anyhow::ensure!(
+                        out.status.success(),
+                        "migrate --check failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    Ok(took)
+                })
+                .await?
+            })
+        }),
+        baseline: None,
+    })
 }
 
 /// `/proc/self/clear_refs` value 5 resets the peak RSS (Linux ≥ 4.0).
@@ -357,7 +670,11 @@ fn machine() -> serde_json::Value {
         .unwrap_or_default();
     let os = std::fs::read_to_string("/etc/os-release")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("PRETTY_NAME=")).map(|l| l.trim_start_matches("PRETTY_NAME=").trim_matches('"').to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("PRETTY_NAME="))
+                .map(|l| l.trim_start_matches("PRETTY_NAME=").trim_matches('"').to_string())
+        })
         .unwrap_or_default();
     serde_json::json!({ "cpus": cpus, "memory": mem, "os": os })
 }
