@@ -1,0 +1,84 @@
+//! The one error type of this crate.
+
+/// What can go wrong while replicating.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `DB_REPLICATE` holds a value that is not a mode.
+    #[error(
+        "`{variable}` is `{value}`, expected one of `None`, `Subset`, `Full` (exact case)\nhint: set `{variable}=Subset`, or pass `--subset` / `--full`"
+    )]
+    BadMode {
+        /// The variable (`DB_REPLICATE`).
+        variable: &'static str,
+        /// What it held.
+        value: String,
+    },
+    /// Both `--subset` and `--full`.
+    #[error("`--subset` and `--full` exclude each other")]
+    BothModes,
+    /// The truncation would destroy rows that replication does not re-create.
+    #[error(
+        "replication would discard rows it did not create: {}\nhint: pass `--discard-submissions` to discard them, or back them up first",
+        list(.tables)
+    )]
+    Submissions {
+        /// Table and row count, for each table holding such rows.
+        tables: Vec<(String, i64)>,
+    },
+    /// A replication function is missing: the repeatable scripts were not applied.
+    #[error(
+        "function `{function}` does not exist in the target database\nhint: run `cargo xtask migrate` first (it applies `migrations/gwells/R_replicate*.sql`)"
+    )]
+    Missing {
+        /// The function.
+        function: String,
+    },
+    /// A statement of one step failed.
+    #[error("replication step `{step}` failed: {source}")]
+    Step {
+        /// The step (`populate_xform`, `verify well`, ...).
+        step: String,
+        /// The database error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// Connecting, locking, ...
+    #[error(transparent)]
+    Pg(#[from] pg::Error),
+    /// A statement outside any step.
+    #[error("database error: {0}")]
+    Db(#[from] tokio_postgres::Error),
+    /// A name that cannot be quoted.
+    #[error("cannot quote `{name}`: {source}")]
+    Quote {
+        /// The name.
+        name: String,
+        /// Why.
+        source: pg::quote::NulByte,
+    },
+    /// Writing the report.
+    #[error("cannot write the report `{path}`: {source}")]
+    Report {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+fn list(tables: &[(String, i64)]) -> String {
+    tables.iter().map(|(t, n)| format!("{n} rows in `{t}`")).collect::<Vec<_>>().join(", ")
+}
+
+impl Error {
+    pub(crate) fn step(step: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
+        let step = step.into();
+        move |source| {
+            // An undefined function means the scripts were never applied: say so.
+            if source.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) {
+                return Error::Missing { function: step };
+            }
+            Error::Step { step, source }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! What a replication run does, in order, without touching a database.
+//!
+//! The steps are the seed's per-table functions in its fill order (gwells-domain §4.5):
+//! staging, `bcgs_number`, `well`, then the children. Each step names the application table
+//! whose count its NOTICE reports, so the driver can turn notices into counts.
+
+use crate::Mode;
+
+/// One statement of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Step {
+    /// What the progress line calls it (`well`, `screen`, ...).
+    pub(crate) table: &'static str,
+    /// The SQL to run (a function call or a TRUNCATE; the only parameter is `subset_ind`).
+    pub(crate) sql: &'static str,
+    /// Which of the seed's two steps it belongs to.
+    pub(crate) seed_step: u8,
+    /// Whether `sql` takes `$1 = subset_ind`.
+    pub(crate) takes_mode: bool,
+}
+
+const fn step(table: &'static str, sql: &'static str, seed_step: u8) -> Step {
+    Step { table, sql, seed_step, takes_mode: false }
+}
+
+/// The steps of a run in `mode` (none for [`Mode::None`]).
+pub(crate) fn steps(mode: Mode) -> Vec<Step> {
+    if mode == Mode::None {
+        return Vec::new();
+    }
+    vec![
+        Step {
+            table: "xform_well",
+            sql: "SELECT populate_xform($1)",
+            seed_step: 1,
+            takes_mode: true,
+        },
+        step("truncate", "TRUNCATE TABLE bcgs_number, well CASCADE", 1),
+        step("bcgs_number", "SELECT migrate_bcgs()", 1),
+        step("well", "SELECT populate_well()", 1),
+        step("screen", "SELECT migrate_screens()", 1),
+        step("production_data", "SELECT migrate_production()", 1),
+        step("casing", "SELECT migrate_casings()", 2),
+        step("perforation", "SELECT migrate_perforations()", 2),
+        step("aquifer_well", "SELECT migrate_aquifers()", 2),
+        step("lithology_description", "SELECT migrate_lithology()", 2),
+        step("sequences", "SELECT replicate_reset_sequences()", 2),
+    ]
+}
+
+/// The application tables replication fills, in fill order.
+pub const TABLES: &[&str] = &[
+    "bcgs_number",
+    "well",
+    "screen",
+    "production_data",
+    "casing",
+    "perforation",
+    "aquifer_well",
+    "lithology_description",
+];
+
+/// A count reported by a notice: `12345 rows loaded into the well table`.
+pub(crate) fn parse_count(notice: &str) -> Option<(String, i64)> {
+    let (count, rest) = notice.trim().split_once(' ')?;
+    let table = rest.strip_prefix("rows loaded into the ")?.strip_suffix(" table")?;
+    Some((table.to_string(), count.parse().ok()?))
+}
+
+/// The number of wells a notice says were skipped for a NULL status.
+pub(crate) fn parse_null_status(notice: &str) -> Option<i64> {
+    let (count, rest) = notice.trim().split_once(' ')?;
+    (rest == "wells with a NULL acceptance_status_code skipped").then(|| count.parse().ok())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(notice: &str, expected: Option<(&str, i64)>) {
+        assert_eq!(parse_count(notice), expected.map(|(t, n)| (t.to_string(), n)), "{notice:?}");
+    }
+
+    #[test]
+    fn counts_from_notices() {
+        check("12 rows loaded into the well table", Some(("well", 12)));
+        check("0 rows loaded into the xform_well table", Some(("xform_well", 0)));
+        check("Starting migrate_screens() procedure...", None);
+        check("x rows loaded into the well table", None);
+        check("12 rows loaded into the well", None);
+    }
+
+    #[test]
+    fn null_statuses_from_notices() {
+        assert_eq!(
+            parse_null_status("7 wells with a NULL acceptance_status_code skipped"),
+            Some(7)
+        );
+        assert_eq!(parse_null_status("7 rows loaded into the well table"), None);
+    }
+
+    #[test]
+    fn fill_order_puts_parents_first() {
+        let order: Vec<_> = steps(Mode::Full).iter().map(|s| s.table).collect();
+        let pos = |t: &str| order.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+        for t in TABLES {
+            assert!(pos(t) < usize::MAX, "{t} is loaded");
+        }
+        assert!(pos("xform_well") < pos("truncate"));
+        assert!(pos("truncate") < pos("bcgs_number"));
+        assert!(pos("bcgs_number") < pos("well"));
+        for child in &TABLES[2..] {
+            assert!(pos("well") < pos(child), "{child} after well");
+        }
+        assert!(steps(Mode::None).is_empty());
+    }
+}

@@ -1,0 +1,175 @@
+//! The driver: the per-table functions in fill order on one connection, in one transaction,
+//! under the tool's advisory lock, with counts from their NOTICEs, then verification.
+//!
+//! One transaction (the seed used two) because a failed or killed run must leave the previous
+//! data in place: a re-run then converges, and no wells are ever left without children.
+
+use std::time::{Duration, Instant};
+
+use pg::{Notice, Target};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::plan::{self, parse_count, parse_null_status};
+use crate::{Error, Mode, Report, TableReport, guard, verify};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Subset or full ([`Mode::None`] does nothing).
+    pub mode: Mode,
+    /// Discard rows that replication did not create instead of refusing.
+    pub discard_submissions: bool,
+    /// How long to wait for the tool's advisory lock.
+    pub lock_timeout: Duration,
+}
+
+impl Options {
+    /// Options for `mode` with the defaults: refuse to discard, wait 60 s for the lock.
+    pub fn new(mode: Mode) -> Options {
+        Options { mode, discard_submissions: false, lock_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// What the driver is doing, for progress output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Rows not created by replication are being discarded (`--discard-submissions`).
+    Discarding {
+        /// The table.
+        table: String,
+        /// Its rows that go.
+        rows: i64,
+    },
+    /// A step started (`xform_well`, `well`, `screen`, ...).
+    Started {
+        /// The table the step fills.
+        table: String,
+    },
+    /// A notice from the server, as it arrives.
+    Notice(String),
+    /// A step finished.
+    Finished {
+        /// The table the step fills.
+        table: String,
+        /// Rows the step's notice reported, if any.
+        rows: Option<i64>,
+        /// Its duration.
+        seconds: f64,
+    },
+    /// Verification started.
+    Verifying,
+}
+
+/// Replicates in `options.mode`, verifies, and returns the report. Fails without touching any
+/// data when the truncation would destroy rows replication did not create, unless
+/// `discard_submissions` is set.
+pub async fn replicate(
+    target: &Target,
+    options: &Options,
+    on: &mut (dyn FnMut(Event) + Send),
+) -> Result<Report, Error> {
+    let mut report = Report {
+        mode: options.mode,
+        tables: Vec::new(),
+        discarded: Vec::new(),
+        null_status_wells: 0,
+        load_seconds: 0.0,
+        verify_seconds: 0.0,
+        rows_per_second: 0.0,
+        verified: true,
+    };
+    let Some(subset_ind) = options.mode.subset_ind() else {
+        return Ok(report);
+    };
+    let lock_options = pg::LockOptions {
+        timeout: options.lock_timeout,
+        application_name: "gwells-db replicate (lock)".into(),
+    };
+    let lock = pg::Lock::acquire(target, &lock_options).await?;
+    let (mut client, mut notices) = pg::connect(target, "gwells-db replicate").await?.split();
+    let tx = client.transaction().await?;
+
+    let foreign = guard::foreign_rows(&tx).await?;
+    if !foreign.is_empty() && !options.discard_submissions {
+        return Err(Error::Submissions { tables: foreign });
+    }
+    for (table, rows) in &foreign {
+        on(Event::Discarding { table: table.clone(), rows: *rows });
+    }
+    report.discarded = foreign;
+
+    let load = Instant::now();
+    for step in plan::steps(options.mode) {
+        on(Event::Started { table: step.table.to_string() });
+        let started = Instant::now();
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            if step.takes_mode { vec![&subset_ind] } else { vec![] };
+        let run = tx.execute(step.sql, &params);
+        let mut counts = Vec::new();
+        let result = with_notices(run, &mut notices, &mut |n| {
+            note(&n, &mut counts, &mut report.null_status_wells);
+            on(Event::Notice(n.message));
+        })
+        .await;
+        result.map_err(Error::step(step.sql.trim_start_matches("SELECT ").to_string()))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let rows = counts.iter().find(|(t, _)| t == step.table).map(|(_, n)| *n);
+        on(Event::Finished { table: step.table.to_string(), rows, seconds });
+        if plan::TABLES.contains(&step.table) {
+            let mut t = TableReport::empty(step.table);
+            t.notice = rows;
+            t.seconds = seconds;
+            report.tables.push(t);
+        }
+    }
+    report.load_seconds = load.elapsed().as_secs_f64();
+
+    on(Event::Verifying);
+    let verifying = Instant::now();
+    verify::verify(&tx, options.mode, &mut report.tables).await?;
+    report.verify_seconds = verifying.elapsed().as_secs_f64();
+    tx.batch_execute("DROP TABLE IF EXISTS xform_well; DROP TABLE IF EXISTS xform_well_run")
+        .await
+        .map_err(Error::step("drop staging"))?;
+    tx.commit().await.map_err(Error::step("commit"))?;
+    lock.release().await?;
+
+    for t in &mut report.tables {
+        t.rows_per_second = if t.seconds > 0.0 { t.loaded as f64 / t.seconds } else { 0.0 };
+    }
+    report.rows_per_second = if report.load_seconds > 0.0 {
+        report.rows_loaded() as f64 / report.load_seconds
+    } else {
+        0.0
+    };
+    report.verified = report.tables.iter().all(|t| t.failure.is_none());
+    Ok(report)
+}
+
+/// Awaits `fut` while handing every notice that arrives to `each`, then the stragglers.
+async fn with_notices<T>(
+    fut: impl std::future::Future<Output = T>,
+    notices: &mut UnboundedReceiver<Notice>,
+    each: &mut dyn FnMut(Notice),
+) -> T {
+    tokio::pin!(fut);
+    let out = loop {
+        tokio::select! {
+            out = &mut fut => break out,
+            Some(n) = notices.recv() => each(n),
+        }
+    };
+    while let Ok(n) = notices.try_recv() {
+        each(n);
+    }
+    out
+}
+
+fn note(n: &Notice, counts: &mut Vec<(String, i64)>, null_status: &mut i64) {
+    if let Some(c) = parse_count(&n.message) {
+        counts.push(c);
+    }
+    if let Some(k) = parse_null_status(&n.message) {
+        *null_status += k;
+    }
+}
