@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use pg::{Conn, Lock, LockOptions, Target};
 
 use crate::checksum::checksum;
-use crate::error::{Error, Result, db};
+use crate::error::{Error, Result, db, describe};
 use crate::ledger::{self, Meta};
 use crate::plan::{self, Ledger, Status, Step, check_down_files};
 use crate::source::{Key, Migration, Source, load};
@@ -281,13 +281,14 @@ async fn apply_statements(
     for (i, statement) in statements.iter().enumerate().skip(start) {
         let started = Instant::now();
         if let Err(source) = conn.batch_execute(&statement.text).await {
-            ledger::upsert_meta(&**conn, &progress(i, Some(source.to_string()), started)).await?;
+            ledger::upsert_meta(&**conn, &progress(i, Some(describe(&source)), started)).await?;
             return Err(Error::StatementFailed {
                 migration: m.key.to_string(),
                 path: m.path.clone(),
                 k: i + 1,
                 n,
                 line: statement.line + error_line(&statement.text, &source) - 1,
+                reason: describe(&source),
                 source,
             });
         }
@@ -325,6 +326,7 @@ fn failed(key: &Key, path: &Path, sql: &str, source: tokio_postgres::Error) -> E
         migration: key.to_string(),
         path: path.into(),
         line: error_line(sql, &source),
+        reason: describe(&source),
         source,
     }
 }

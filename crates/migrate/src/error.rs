@@ -88,23 +88,25 @@ pub enum Error {
     Squash { app: String, reason: String },
 
     /// A transactional migration failed; it was rolled back with its ledger rows.
-    #[error("migration `{migration}` failed at `{}` line {line}, rolled back: {source}", path.display())]
+    #[error("migration `{migration}` failed at `{}` line {line}, rolled back: {reason}", path.display())]
     Failed {
         migration: String,
         path: PathBuf,
         line: usize,
+        reason: String,
         #[source]
         source: tokio_postgres::Error,
     },
 
     /// A statement of a no-transaction migration failed; earlier statements stay applied.
-    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); statements 1..{k} before it are applied and recorded: {source}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display())]
+    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); statements 1..{k} before it are applied and recorded: {reason}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display())]
     StatementFailed {
         migration: String,
         path: PathBuf,
         k: usize,
         n: usize,
         line: usize,
+        reason: String,
         #[source]
         source: tokio_postgres::Error,
     },
@@ -114,9 +116,10 @@ pub enum Error {
     Pg(#[from] pg::Error),
 
     /// Any other database error, with what was being done.
-    #[error("{doing}: {source}")]
+    #[error("{doing}: {reason}")]
     Db {
         doing: String,
+        reason: String,
         #[source]
         source: tokio_postgres::Error,
     },
@@ -127,5 +130,19 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps a database error with what was being done.
 pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
-    move |source| Error::Db { doing: doing.to_string(), source }
+    move |source| Error::Db { doing: doing.to_string(), reason: describe(&source), source }
+}
+
+/// The server's message, code and detail, which tokio-postgres's `Display` leaves out.
+pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(e) => {
+            let mut text = format!("{} ({})", e.message(), e.code().code());
+            if let Some(detail) = e.detail() {
+                text.push_str(&format!("; {detail}"));
+            }
+            text
+        }
+        None => err.to_string(),
+    }
 }

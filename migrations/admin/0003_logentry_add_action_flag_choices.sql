@@ -1,0 +1,1 @@
+-- Django 5.2 `admin 0003_logentry_add_action_flag_choices`: choices only, no SQL.

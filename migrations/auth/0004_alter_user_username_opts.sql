@@ -1,0 +1,1 @@
+-- Django 5.2 `auth 0004_alter_user_username_opts`: model options only, no SQL.

@@ -1,0 +1,1 @@
+-- Django 5.2 `auth 0007_alter_validators_add_error_messages`: validators only, no SQL.

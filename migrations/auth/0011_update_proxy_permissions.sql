@@ -1,0 +1,1 @@
+-- Django 5.2 `auth 0011_update_proxy_permissions`: RunPython on permission rows, no DDL.

@@ -1,0 +1,1 @@
+-- Nothing to undo: a merge has no SQL.

@@ -1,0 +1,1 @@
+DROP TABLE "registries_person", "registries_organization", "registries_removal_reason_code", "registries_application_status_code", "registries_status_code", "registries_qualification_code", "registries_subactivity_code", "registries_activity_code";
