@@ -1,1 +1,32 @@
-//! Reset guard, markers, and dropping every application object.
+//! Resetting a database to a clean migrated state, safely, and telling probes about it.
+//!
+//! * [`clearance`] / [`not_protected`]: the guard, pure — the dev server and loopback targets
+//!   reset freely, anything else needs `--confirm <exact database name>`, and a database carrying
+//!   the protection marker is refused whatever the flags;
+//! * markers ([`markers`], [`set_protected`]): rows in `gwells_db_meta.marker`, a schema of the
+//!   tool's own that reset never drops. The maintenance marker is committed before anything is
+//!   dropped, so `health` in other sessions sees it, and it records the backend of a session that
+//!   lives as long as the reset: a marker whose session is gone is a reset that was interrupted;
+//! * [`plan_drop`]: every object of the application schemas, read from the catalog (no list of
+//!   table names), as `DROP ... IF EXISTS ... CASCADE` statements, run in one transaction;
+//!   extensions, the tool's schema and (unless asked) the FDW's server and schema are kept;
+//! * [`run`]: guard, marker, drop, then the caller's phases (migrate, codes, FDW, ...), each
+//!   timed; the marker is cleared at the end, also when a phase fails;
+//! * [`verdict`]: the health decision from what was observed, pure.
+//!
+//! It deliberately does not depend on `migrate`, `codes`, `fdw` or `admin`: the caller passes
+//! those steps in as [`Phase`]s, so this crate stays about dropping things safely.
+
+mod drop;
+mod error;
+mod guard;
+mod health;
+mod marker;
+mod run;
+
+pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
+pub use error::{BoxError, Error};
+pub use guard::{Clearance, Place, clearance, not_protected};
+pub use health::{Observed, Readiness, State, Verdict, verdict};
+pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
+pub use run::{Options, Phase, PhaseReport, run};

@@ -1,0 +1,70 @@
+/// A boxed error from a caller's phase.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong resetting a database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A non-local database without `--confirm`.
+    #[error(
+        "refusing to reset `{database}` on {server}: it is neither the dev server nor on this machine\nhint: pass `--confirm {database}` if you really mean to drop everything in it"
+    )]
+    NotConfirmed { database: String, server: String },
+
+    /// `--confirm` named another database.
+    #[error(
+        "`--confirm {given}` does not match the target database `{database}`\nhint: `--confirm` takes the exact name of the database being reset"
+    )]
+    WrongConfirm { database: String, given: String },
+
+    /// The database carries the protection marker.
+    #[error(
+        "refusing to reset `{database}`: it carries the `protected` marker (set {set_at} by {set_by}{note})\nhint: run `cargo xtask unprotect` against it first if it really is to be reset"
+    )]
+    Protected { database: String, set_at: String, set_by: String, note: String },
+
+    /// Another reset holds a live maintenance marker.
+    #[error(
+        "a reset of `{database}` is already in progress (started {set_at} by {set_by})\nhint: wait for it to finish; `cargo xtask health` exits 3 while it runs"
+    )]
+    InProgress { database: String, set_at: String, set_by: String },
+
+    /// Objects were still there after the drop (the transaction was rolled back).
+    #[error("after dropping, `{database}` still holds {objects}; nothing was dropped")]
+    LeftBehind { database: String, objects: String },
+
+    /// A phase after the drop failed; the maintenance marker was cleared.
+    #[error(
+        "reset of `{database}`: phase `{phase}` failed: {source}\nhint: the database is dropped but not fully rebuilt; fix the cause and run `cargo xtask reset` again"
+    )]
+    Phase {
+        database: String,
+        phase: String,
+        #[source]
+        source: BoxError,
+    },
+
+    /// A name could not be quoted (NUL byte).
+    #[error("cannot quote `{name}`: {source}")]
+    Quote {
+        name: String,
+        #[source]
+        source: pg::quote::NulByte,
+    },
+
+    /// A database operation failed.
+    #[error("database `{database}`: {source}")]
+    Db {
+        database: String,
+        #[source]
+        source: pg::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn db(database: &str) -> impl Fn(pg::Error) -> Error + '_ {
+        move |source| Error::Db { database: database.to_string(), source }
+    }
+    pub(crate) fn pgdb(database: &str) -> impl Fn(tokio_postgres::Error) -> Error + '_ {
+        move |source| Error::Db { database: database.to_string(), source: source.into() }
+    }
+}

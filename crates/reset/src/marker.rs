@@ -1,0 +1,155 @@
+//! The protection and maintenance markers: rows of `gwells_db_meta.marker`.
+//!
+//! A table in a schema of the tool's own, rather than a database comment or setting, because a
+//! row can carry who set it, when, and the backend of the session a maintenance marker belongs
+//! to; because it is committed and visible to every session at once; and because reset can
+//! skip one schema by name. Reading never creates anything: a database without the schema has
+//! no markers.
+
+use pg::{Conn, Target};
+
+use crate::Error;
+
+/// The tool's schema, never dropped by reset.
+pub const META_SCHEMA: &str = "gwells_db_meta";
+
+/// One marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    /// When, in UTC, `2024-05-01T10:00:00Z`.
+    pub set_at: String,
+    /// Who: the command and process that set it.
+    pub set_by: String,
+    /// Free text (`protect --note`).
+    pub note: String,
+    /// For maintenance: whether the session that set it is still connected.
+    pub live: bool,
+}
+
+/// The markers of one database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markers {
+    /// Reset refuses the database.
+    pub protected: Option<Marker>,
+    /// A reset is running (or was interrupted, when not `live`).
+    pub maintenance: Option<Marker>,
+}
+
+/// Reads the markers of `target`'s database (none when the tool's schema does not exist).
+pub async fn markers(target: &Target) -> Result<Markers, Error> {
+    let database = target.dbname();
+    let conn = pg::connect(target, "gwells-db markers").await.map_err(Error::db(database))?;
+    read(&conn, database).await
+}
+
+pub(crate) async fn read(conn: &Conn, database: &str) -> Result<Markers, Error> {
+    let exists: bool = conn
+        .query_one("SELECT to_regclass('gwells_db_meta.marker') IS NOT NULL", &[])
+        .await
+        .map_err(Error::pgdb(database))?
+        .get(0);
+    let mut markers = Markers::default();
+    if !exists {
+        return Ok(markers);
+    }
+    for row in conn.query(include_str!("markers.sql"), &[]).await.map_err(Error::pgdb(database))? {
+        let name: String = row.get(0);
+        let marker =
+            Marker { set_at: row.get(1), set_by: row.get(2), note: row.get(3), live: row.get(4) };
+        match name.as_str() {
+            "protected" => markers.protected = Some(marker),
+            _ => markers.maintenance = Some(marker),
+        }
+    }
+    Ok(markers)
+}
+
+pub(crate) async fn ensure_meta(conn: &Conn, database: &str) -> Result<(), Error> {
+    conn.batch_execute(include_str!("meta.sql")).await.map_err(Error::pgdb(database))
+}
+
+/// Sets (`on`) or clears the protection marker; returns whether anything changed.
+pub async fn set_protected(
+    target: &Target,
+    on: bool,
+    set_by: &str,
+    note: &str,
+) -> Result<bool, Error> {
+    let database = target.dbname();
+    let lock = pg::Lock::acquire(
+        target,
+        &pg::LockOptions {
+            application_name: "gwells-db protect".into(),
+            ..pg::LockOptions::default()
+        },
+    )
+    .await
+    .map_err(Error::db(database))?;
+    let conn = pg::connect(target, "gwells-db protect").await.map_err(Error::db(database))?;
+    let changed = if on {
+        ensure_meta(&conn, database).await?;
+        conn.execute(
+            "INSERT INTO gwells_db_meta.marker (name, set_by, note) VALUES ('protected', $1, $2)
+             ON CONFLICT (name) DO NOTHING",
+            &[&set_by, &note],
+        )
+        .await
+        .map_err(Error::pgdb(database))?
+    } else if read(&conn, database).await?.protected.is_some() {
+        conn.execute("DELETE FROM gwells_db_meta.marker WHERE name = 'protected'", &[])
+            .await
+            .map_err(Error::pgdb(database))?
+    } else {
+        0
+    };
+    lock.release().await.map_err(Error::db(database))?;
+    Ok(changed > 0)
+}
+
+/// A maintenance marker held for the duration of a reset, by a session of its own.
+pub(crate) struct Maintenance {
+    conn: Conn,
+    database: String,
+}
+
+impl Maintenance {
+    /// Sets the marker (committed at once). A live marker of another reset is refused; a stale
+    /// one (its session gone) is taken over.
+    pub(crate) async fn begin(target: &Target, set_by: &str) -> Result<Maintenance, Error> {
+        let database = target.dbname().to_string();
+        let conn = pg::connect(target, "gwells-db reset (maintenance marker)")
+            .await
+            .map_err(Error::db(&database))?;
+        ensure_meta(&conn, &database).await?;
+        if let Some(m) = read(&conn, &database).await?.maintenance
+            && m.live
+        {
+            return Err(Error::InProgress { database, set_at: m.set_at, set_by: m.set_by });
+        }
+        conn.execute(
+            "INSERT INTO gwells_db_meta.marker (name, set_by, backend_pid, backend_start)
+             SELECT 'maintenance', $1, pid, backend_start FROM pg_stat_activity
+              WHERE pid = pg_backend_pid()
+             ON CONFLICT (name) DO UPDATE SET set_at = now(), set_by = EXCLUDED.set_by,
+                    note = '', backend_pid = EXCLUDED.backend_pid,
+                    backend_start = EXCLUDED.backend_start",
+            &[&set_by],
+        )
+        .await
+        .map_err(Error::pgdb(&database))?;
+        Ok(Maintenance { conn, database })
+    }
+
+    /// Clears the marker this session set.
+    pub(crate) async fn end(self) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "DELETE FROM gwells_db_meta.marker
+                  WHERE name = 'maintenance' AND backend_pid = pg_backend_pid()",
+                &[],
+            )
+            .await
+            .map_err(Error::pgdb(&self.database))?;
+        Ok(())
+    }
+}
