@@ -1,1 +1,49 @@
-//! The synthetic stand-in of the legacy Oracle `WELLS` schema.
+//! The synthetic stand-in of the legacy Oracle `WELLS` schema, for rehearsals without Oracle.
+//!
+//! [`create`] builds, in a PostgreSQL schema (default `wells`), the nine tables replication
+//! reads, shaped as `IMPORT FOREIGN SCHEMA "WELLS"` through oracle_fdw produces them (domain
+//! §2.2, §3.2), and fills them with a deterministic generator that runs inside the server
+//! (set-based SQL over `generate_series`, every value a hash of the seed and the row's index).
+//! The data carries the dirt the real data has (`UNK` codes, `USGM`, `OTH`, `WASH_STATE`,
+//! `Abandoned`, `K  & Riser`, `L`, positive longitudes, control characters standing in for NUL
+//! bytes, Y/N/NULL flags, NULL statuses, NULL update audit columns, all-NULL perforations) at
+//! the rates documented in [`rates`], and only codes that translate into the code tables.
+//! [`Summary`] reports what was generated and what a correct replication must produce from it.
+//!
+//! It deliberately knows nothing about the FDW or the GWELLS tables it feeds.
+
+mod create;
+mod error;
+mod generate;
+
+pub use create::{Summary, TABLES, content_hash, create};
+pub use error::Error;
+pub use generate::{MAX_WELLS, SUBSET, TagLayout};
+
+/// The generator's rates, per mille (see each constant).
+pub mod rates {
+    pub use crate::generate::{
+        ASSEMBLY_K_RISER, ASSEMBLY_L, CONTROL_CHAR, NEW, NULL_PERFORATION, NULL_PROVINCE,
+        NULL_STATUS, NULL_UPDATE, OBSERVATION, OTH, OWNER, PENDING, POSITIVE_LONGITUDE, REJECTED,
+        UNK, USGM, WASH_STATE, ZERO_PERFORATION,
+    };
+}
+
+/// What to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    /// The schema (default `wells`).
+    pub schema: String,
+    /// How many wells (the real full replication has ~111k).
+    pub wells: u32,
+    /// The seed: the same seed gives the same content.
+    pub seed: i64,
+    /// Drop and re-create the schema when it holds anything else.
+    pub replace: bool,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec { schema: "wells".to_string(), wells: 111_000, seed: 1, replace: false }
+    }
+}
