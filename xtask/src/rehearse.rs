@@ -1,12 +1,186 @@
-//! Placeholder until this command is built; it says so instead of pretending.
+//! `cargo xtask rehearse`: the main job. A throwaway server, the legacy stand-in with N wells,
+//! a migrated and coded target, postgres_fdw between them, replication, verification against
+//! the generator's known distribution, the report, and every phase's time.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
-use crate::ctx::Ctx;
+use anyhow::{Context, Result, bail};
+use replicate::Mode;
+
+use crate::ctx::{Ctx, say};
+use crate::exit::bad_input;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  cargo xtask rehearse --subset --wells 20000    # quick: 20k wells, the subset replicated
+  cargo xtask rehearse --full                    # the real size (~111k wells), everything
+  cargo xtask rehearse --full --seed 7 --keep    # keep the server to look around afterwards
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+The server is stopped and removed afterwards, on failure too, unless --keep.
+Exit codes: 0 verified, 1 an unexplained difference or a failed phase, 2 bad input.")]
+pub struct Args {
+    /// Replicate the subset (default).
+    #[arg(long)]
+    subset: bool,
+    /// Replicate every accepted well.
+    #[arg(long)]
+    full: bool,
+    /// Wells in the legacy stand-in.
+    #[arg(long, default_value_t = 111_000)]
+    wells: u32,
+    /// Generator seed: the same seed gives the same stand-in.
+    #[arg(long, default_value_t = 1)]
+    seed: i64,
+    /// Server backend: local or docker.
+    #[arg(long, default_value = "local")]
+    backend: String,
+    /// Leave the server running and print its URL.
+    #[arg(long)]
+    keep: bool,
+    /// Print the report as JSON on stdout instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+struct Phases(Vec<(&'static str, f64)>);
+
+impl Phases {
+    fn time(&mut self, name: &'static str, started: Instant) {
+        let s = started.elapsed().as_secs_f64();
+        say(&format!("rehearse: {name} done in {s:.2} s"));
+        self.0.push((name, s));
+    }
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
+    let mode = if args.full && args.subset {
+        return Err(bad_input(replicate::Error::BothModes));
+    } else if args.full {
+        Mode::Full
+    } else {
+        Mode::Subset
+    };
+    let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
+    let mut phases = Phases(Vec::new());
+    let total = Instant::now();
+
+    let t = Instant::now();
+    let options = devdb::ServerOptions {
+        backend,
+        owner_pid: if args.keep { 0 } else { std::process::id() },
+        ..devdb::ServerOptions::default()
+    };
+    let server = devdb::Server::start(&options).await.context("cannot start a throwaway server")?;
+    phases.time("server", t);
+    let result = rehearse(&args, mode, ctx, server.target(), &mut phases).await;
+    if args.keep {
+        say(&format!(
+            "rehearse: server kept: psql '{}'",
+            server.target().with_dbname("gwells").url_with_password()
+        ));
+        std::mem::forget(server);
+    } else {
+        let t = Instant::now();
+        server.stop().await;
+        phases.time("cleanup", t);
+    }
+    let code = result?;
+    say("rehearse: phases");
+    for (name, s) in &phases.0 {
+        say(&format!("  {name:>12} {s:>8.2} s"));
+    }
+    say(&format!("  {:>12} {:>8.2} s", "total", total.elapsed().as_secs_f64()));
+    Ok(code)
+}
+
+async fn rehearse(
+    args: &Args,
+    mode: Mode,
+    ctx: &Ctx,
+    admin: &pg::Target,
+    phases: &mut Phases,
+) -> Result<ExitCode> {
+    let conn =
+        pg::connect(admin, "gwells-db rehearse").await.context("cannot connect to the server")?;
+    for db in ["legacy", "gwells"] {
+        conn.batch_execute(&format!("CREATE DATABASE {db}"))
+            .await
+            .with_context(|| format!("cannot create the database `{db}`"))?;
+    }
+    let (legacy_db, target) = (admin.with_dbname("legacy"), admin.with_dbname("gwells"));
+
+    let t = Instant::now();
+    let spec = legacy::Spec { wells: args.wells, seed: args.seed, ..legacy::Spec::default() };
+    let summary =
+        legacy::create(&legacy_db, &spec).await.context("cannot build the legacy stand-in")?;
+    say(&format!("rehearse: stand-in of {} wells, {} rows", summary.wells, summary.total_rows()));
+    phases.time("legacy", t);
+
+    let t = Instant::now();
+    migrate::migrate_all(&target, &ctx.migrations_dir())
+        .await
+        .context("cannot migrate the target")?;
+    codes::load_dir(&target, &ctx.codetables_dir(), &codes::LoadOptions::default())
+        .await
+        .context("cannot load the code tables")?;
+    phases.time("target", t);
+
+    let t = Instant::now();
+    let port = admin.config().get_ports().first().copied().unwrap_or(5432);
+    let host = match admin.config().get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "127.0.0.1".to_string(),
+    };
+    let user = admin.config().get_user().unwrap_or("postgres").to_string();
+    let password = admin.password().unwrap_or_else(|| pg::Secret::new(""));
+    let fdw_spec = fdw::Spec::postgres(
+        "wells_legacy",
+        &host,
+        port,
+        "legacy",
+        &user,
+        password,
+        &spec.schema,
+        "wells",
+    );
+    fdw::setup(&target, &fdw_spec, &fdw::SetupOptions::default())
+        .await
+        .context("cannot set up postgres_fdw")?;
+    phases.time("fdw", t);
+
+    let t = Instant::now();
+    let options = replicate::Options::new(mode);
+    let report = crate::replicate_cmd::run_with_progress(&target, &options)
+        .await
+        .context("replication failed")?;
+    phases.time("replicate", t);
+
+    // The generator knows what a correct replication writes: a second, independent check.
+    let expected = match mode {
+        Mode::Full => &summary.expected_full,
+        _ => &summary.expected_subset,
+    };
+    let mut mismatches = Vec::new();
+    for table in &report.tables {
+        if let Some(&want) = expected.get(&table.table)
+            && want != table.loaded
+        {
+            mismatches.push(format!(
+                "`{}`: {} loaded, the generator expects {want}",
+                table.table, table.loaded
+            ));
+        }
+    }
+    let code = crate::replicate_cmd::finish(&report, ctx, args.json)?;
+    if !mismatches.is_empty() {
+        bail!(
+            "the replicated counts differ from the generator's distribution: {}",
+            mismatches.join("; ")
+        );
+    }
+    say("rehearse: counts match the generator's known distribution");
+    Ok(code)
 }
