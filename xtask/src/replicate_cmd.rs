@@ -91,6 +91,7 @@ pub async fn run_with_progress(
 }
 
 /// Prints the report, writes its JSON, and chooses the exit code.
+#[allow(clippy::print_stdout)]
 pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
     let dir = ctx.target_dir().join("reports");
     let path = report.write_json(&dir).context("cannot write the replication report")?;

@@ -5,6 +5,7 @@
 
 mod crafted;
 mod driver;
+mod fdw;
 
 use devdb::{TemplateSpec, TestDb};
 use pg::Target;
