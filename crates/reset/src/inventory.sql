@@ -6,7 +6,10 @@ WITH app AS (
      WHERE nspname NOT IN ('pg_catalog', 'information_schema')
        AND nspname NOT LIKE 'pg\_%'
 ), owned(classid, objid) AS (
-    SELECT classid, objid FROM pg_depend WHERE deptype IN ('e', 'i', 'a')
+    SELECT classid, objid FROM pg_depend
+     WHERE deptype IN ('e', 'i', 'a')
+       -- a partitioned table depends internally on itself (its partition key)
+       AND NOT (classid = refclassid AND objid = refobjid)
 )
 SELECT n.nspname, c.relname,
        CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'

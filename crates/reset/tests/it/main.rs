@@ -1,0 +1,289 @@
+//! Database tests of reset: each on its own database cloned from the migrated template.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use devdb::{TemplateSpec, TestDb};
+use pg::Target;
+use reset::{DropOptions, Error, Options, Phase, Place, State};
+
+fn migrations() -> PathBuf {
+    devdb::workspace_root().join("migrations")
+}
+
+async fn migrated(test: &str) -> Option<TestDb> {
+    let spec =
+        TemplateSpec { label: "migrated".into(), inputs: vec![migrations()], extra: String::new() };
+    TestDb::from_template(test, &spec, |target| async move {
+        migrate::migrate_all(&target, &migrations()).await.map(|_| ()).map_err(|e| e.into())
+    })
+    .await
+}
+
+fn options(place: Place) -> Options {
+    Options { place, confirm: None, drop: DropOptions::default(), set_by: "reset tests".into() }
+}
+
+fn migrate_phase() -> Phase {
+    Phase::new("migrate", |target: Target| async move {
+        let report = migrate::migrate_all(&target, &migrations()).await?;
+        Ok(format!("{} migration(s)", report.steps.len()))
+    })
+}
+
+async fn connect(target: &Target) -> pg::Conn {
+    pg::connect(target, "reset tests").await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn dump(target: &Target) -> Vec<String> {
+    let conn = connect(target).await;
+    let mut out: Vec<String> = conn
+        .query(include_str!("schema_dump.sql"), &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for row in conn
+        .query("SELECT app, name FROM django_migrations ORDER BY app, name", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    {
+        out.push(format!("ledger {} {}", row.get::<_, String>(0), row.get::<_, String>(1)));
+    }
+    out
+}
+
+async fn exists(target: &Target, regclass: &str) -> bool {
+    connect(target)
+        .await
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&regclass])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0)
+}
+
+async fn canary(target: &Target) {
+    connect(target)
+        .await
+        .batch_execute("CREATE TABLE canary (x int); INSERT INTO canary VALUES (1);")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn run(target: &Target, options: &Options, phases: Vec<Phase>) -> Result<Vec<String>, Error> {
+    let mut seen = Vec::new();
+    reset::run(target, options, phases, &mut |r| seen.push(r.name.clone())).await?;
+    Ok(seen)
+}
+
+const POPULATE: &str = "
+    INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,
+                           is_staff, is_active, date_joined)
+    VALUES ('!', false, 'someone', '', '', '', false, true, now());
+    CREATE SCHEMA scratch;
+    CREATE TABLE scratch.t (id serial PRIMARY KEY, v text);
+    CREATE TABLE public.extra (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                               t int REFERENCES scratch.t (id));
+    CREATE VIEW public.extra_v AS SELECT e.id, t.v FROM public.extra e JOIN scratch.t t ON t.id = e.t;
+    CREATE MATERIALIZED VIEW public.extra_m AS SELECT count(*) FROM public.extra;
+    CREATE SEQUENCE public.loose_seq;
+    CREATE TYPE public.mood AS ENUM ('ok', 'not ok');
+    CREATE TYPE public.pair AS (a int, b text);
+    CREATE TYPE public.span AS RANGE (subtype = int4);
+    CREATE DOMAIN public.positive AS int CHECK (VALUE > 0);
+    CREATE FUNCTION public.f(m public.mood) RETURNS int LANGUAGE sql AS 'SELECT 1';
+    CREATE PROCEDURE public.p() LANGUAGE sql AS 'SELECT 1';
+    CREATE AGGREGATE public.agg(int) (sfunc = int4pl, stype = int);
+    CREATE TABLE public.parted (k int) PARTITION BY RANGE (k);
+    CREATE TABLE public.parted_1 PARTITION OF public.parted FOR VALUES FROM (0) TO (10);
+";
+
+#[tokio::test]
+async fn reset_of_a_populated_database_leaves_exactly_the_migrated_state() {
+    let Some(db) = migrated("reset_populated").await else { return };
+    let Some(fresh) = migrated("reset_populated_fresh").await else { return };
+    let conn = connect(db.target()).await;
+    conn.batch_execute(POPULATE).await.unwrap_or_else(|e| panic!("{e}"));
+    // An extension (and its objects in public) must survive.
+    conn.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    connect(fresh.target())
+        .await
+        .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(dump(db.target()).await, dump(fresh.target()).await, "populating changed nothing");
+
+    let seen = run(db.target(), &options(Place::DevServer), vec![migrate_phase()]).await;
+    assert_eq!(seen.ok(), Some(vec!["drop".to_string(), "migrate".to_string()]));
+
+    let (got, expected) = (dump(db.target()).await, dump(fresh.target()).await);
+    let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
+    let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
+    assert!(
+        only_got.is_empty() && only_expected.is_empty(),
+        "only after reset: {only_got:#?}\nonly in a fresh database: {only_expected:#?}"
+    );
+    assert!(got.iter().any(|l| l == "extension pg_trgm"));
+    let users: i64 = connect(db.target())
+        .await
+        .query_one("SELECT count(*) FROM auth_user", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(users, 0);
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(markers, reset::Markers::default());
+}
+
+#[tokio::test]
+async fn a_protected_database_is_refused_and_unchanged() {
+    let Some(db) = migrated("reset_protected").await else { return };
+    canary(db.target()).await;
+    assert!(reset::set_protected(db.target(), true, "tests", "production").await.unwrap_or(false));
+    // Setting it twice changes nothing.
+    assert!(!reset::set_protected(db.target(), true, "tests", "again").await.unwrap_or(true));
+    let err = run(db.target(), &options(Place::DevServer), vec![migrate_phase()]).await;
+    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.starts_with("refusing to reset")
+            && message.contains("`protected` marker")
+            && message.contains("by tests: production"),
+        "{message}"
+    );
+    assert!(exists(db.target(), "public.canary").await);
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(markers.maintenance.is_none());
+
+    assert!(reset::set_protected(db.target(), false, "tests", "").await.unwrap_or(false));
+    assert!(run(db.target(), &options(Place::DevServer), vec![]).await.is_ok());
+    assert!(!exists(db.target(), "public.canary").await);
+}
+
+#[tokio::test]
+async fn a_remote_target_without_confirm_is_refused_and_unchanged() {
+    let Some(db) = migrated("reset_remote").await else { return };
+    canary(db.target()).await;
+    let remote = Place::Remote { server: "postgres://u@db.example/x".into() };
+    let err = run(db.target(), &options(remote.clone()), vec![]).await;
+    assert!(matches!(err, Err(Error::NotConfirmed { .. })), "{err:?}");
+    assert!(exists(db.target(), "public.canary").await);
+    // Not even the tool's schema was created.
+    assert!(!exists(db.target(), "gwells_db_meta.marker").await);
+
+    let mut confirmed = options(remote);
+    confirmed.confirm = Some(db.name().to_string());
+    assert!(run(db.target(), &confirmed, vec![]).await.is_ok());
+    assert!(!exists(db.target(), "public.canary").await);
+}
+
+#[tokio::test]
+async fn a_failed_phase_clears_the_maintenance_marker() {
+    let Some(db) = migrated("reset_failed_phase").await else { return };
+    let failing = Phase::new("codes", |_| async { Err("the CSV is ragged".into()) });
+    let err = run(db.target(), &options(Place::DevServer), vec![migrate_phase(), failing]).await;
+    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("phase `codes` failed: the CSV is ragged"), "{message}");
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(markers.maintenance.is_none(), "{markers:?}");
+    // The phases before it ran.
+    assert!(exists(db.target(), "django_migrations").await);
+}
+
+#[tokio::test]
+async fn the_maintenance_marker_is_visible_to_other_sessions_during_a_reset() {
+    let Some(db) = migrated("reset_visible").await else { return };
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let waits = Phase::new("wait", move |_| async move {
+        let _ = started_tx.send(());
+        release_rx.await.map_err(|e| e.to_string())?;
+        Ok("waited".to_string())
+    });
+    let target = db.target().clone();
+    let running =
+        tokio::spawn(async move { run(&target, &options(Place::DevServer), vec![waits]).await });
+    started_rx.await.unwrap_or_else(|e| panic!("{e}"));
+
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    let marker = markers.maintenance.clone().unwrap_or_else(|| panic!("no maintenance marker"));
+    assert!(marker.live && marker.set_by == "reset tests", "{marker:?}");
+    let verdict =
+        reset::verdict(&reset::Observed { maintenance: markers.maintenance, ..Default::default() });
+    assert_eq!(verdict.state, State::ResetInProgress);
+    // A second reset meanwhile is refused.
+    let second = run(db.target(), &options(Place::DevServer), vec![]).await;
+    assert!(matches!(second, Err(Error::InProgress { .. })), "{second:?}");
+
+    let _ = release_tx.send(());
+    let done = running.await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.ok(), Some(vec!["drop".to_string(), "wait".to_string()]));
+    let after = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.maintenance.is_none());
+}
+
+#[tokio::test]
+async fn an_interrupted_reset_is_unhealthy_and_the_next_reset_takes_over() {
+    let Some(db) = migrated("reset_interrupted").await else { return };
+    // A marker whose session is gone, as a kill -9 leaves it.
+    assert!(run(db.target(), &options(Place::DevServer), vec![]).await.is_ok());
+    connect(db.target())
+        .await
+        .batch_execute(
+            "INSERT INTO gwells_db_meta.marker (name, set_by, backend_pid, backend_start)
+             VALUES ('maintenance', 'a killed reset', 2147483000, now())",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    let verdict =
+        reset::verdict(&reset::Observed { maintenance: markers.maintenance, ..Default::default() });
+    assert_eq!(verdict.state, State::Unhealthy, "{verdict:?}");
+    assert!(verdict.reasons[0].contains("a killed reset was interrupted"), "{verdict:?}");
+    assert!(run(db.target(), &options(Place::DevServer), vec![migrate_phase()]).await.is_ok());
+    let after = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.maintenance.is_none());
+}
+
+#[tokio::test]
+async fn the_fdw_is_kept_unless_asked() {
+    let Some(db) = migrated("reset_fdw").await else { return };
+    let setup = "
+        CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+        CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
+        CREATE USER MAPPING FOR CURRENT_USER SERVER legacy OPTIONS (user 'x');
+        CREATE SCHEMA wells;
+        CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
+    ";
+    connect(db.target()).await.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(run(db.target(), &options(Place::DevServer), vec![]).await.is_ok());
+    assert!(exists(db.target(), "wells.wells_wells").await);
+
+    let mut drop_fdw = options(Place::DevServer);
+    drop_fdw.drop = DropOptions { drop_fdw: true, fdw_schemas: vec!["wells".into()] };
+    let seen = Arc::new(Mutex::new(0usize));
+    let counter = seen.clone();
+    reset::run(db.target(), &drop_fdw, vec![], &mut |r| {
+        if let Ok(mut n) = counter.lock() {
+            *n += r.summary.len();
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!exists(db.target(), "wells.wells_wells").await);
+    let conn = connect(db.target()).await;
+    let servers: i64 = conn
+        .query_one("SELECT count(*) FROM pg_foreign_server", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    let extension: i64 = conn
+        .query_one("SELECT count(*) FROM pg_extension WHERE extname = 'postgres_fdw'", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!((servers, extension), (0, 1));
+    assert!(seen.lock().map(|n| *n > 0).unwrap_or(false));
+}
