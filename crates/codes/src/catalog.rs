@@ -24,32 +24,33 @@ impl Catalog {
 /// Reads the catalog for `tables` (names in the current schema).
 pub(crate) async fn read(client: &impl GenericClient, tables: &[String]) -> Result<Catalog, Error> {
     let db = |source| Error::Db { table: "pg_catalog".into(), source };
+    // Three catalog queries in one round trip (tokio-postgres pipelines concurrent queries).
+    let (columns, key_rows, fk_rows) = futures_util::future::try_join3(
+        client.query(include_str!("columns.sql"), &[&tables]),
+        client.query(include_str!("keys.sql"), &[&tables]),
+        client.query(include_str!("foreign_keys.sql"), &[&tables]),
+    )
+    .await
+    .map_err(db)?;
     let mut schemas: Vec<TableSchema> = Vec::new();
-    for row in client.query(include_str!("columns.sql"), &[&tables]).await.map_err(db)? {
+    for row in columns {
         let (table, name, typname, typmod, not_null): (String, String, String, i32, bool) =
             (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let sql_type: String = row.get(5);
         let ty = column_type(&typname, typmod);
         if schemas.last().is_none_or(|s| s.table != table) {
             schemas.push(TableSchema { table: table.clone(), columns: vec![], key: vec![] });
         }
         if let Some(s) = schemas.last_mut() {
-            s.columns.push(Column { name, ty, not_null });
+            s.columns.push(Column { name, ty, not_null, sql_type });
         }
     }
-    let keys: HashMap<String, Vec<String>> = client
-        .query(include_str!("keys.sql"), &[&tables])
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let keys: HashMap<String, Vec<String>> =
+        key_rows.iter().map(|r| (r.get(0), r.get(1))).collect();
     for s in &mut schemas {
         s.key = keys.get(&s.table).cloned().unwrap_or_default();
     }
-    let fks = client
-        .query(include_str!("foreign_keys.sql"), &[&tables])
-        .await
-        .map_err(db)?
+    let fks = fk_rows
         .iter()
         .map(|r| ForeignKey {
             from_table: r.get(0),

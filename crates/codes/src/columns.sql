@@ -1,5 +1,6 @@
 -- The columns of the named tables in the current schema, in table order.
-SELECT c.relname::text, a.attname::text, t.typname::text, a.atttypmod, a.attnotnull
+SELECT c.relname::text, a.attname::text, t.typname::text, a.atttypmod, a.attnotnull,
+       format_type(a.atttypid, NULL)
   FROM pg_class c
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   JOIN pg_type t ON t.oid = a.atttypid

@@ -105,8 +105,12 @@ pub async fn load_dir(
     if let Some(timeout) = options.lock_timeout {
         lock_options.timeout = timeout;
     }
-    let lock = pg::Lock::acquire(target, &lock_options).await?;
-    let mut conn = pg::connect(target, "gwells-db codes load").await?;
+    // The working connection opens while the lock is being acquired; it does nothing until then.
+    let (lock, mut conn) = futures_util::future::try_join(
+        pg::Lock::acquire(target, &lock_options),
+        pg::connect(target, "gwells-db codes load"),
+    )
+    .await?;
     let tx =
         conn.transaction().await.map_err(|source| Error::Db { table: "BEGIN".into(), source })?;
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
@@ -190,42 +194,52 @@ fn ident(name: &str) -> Result<String, Error> {
 
 /// The statements of one table, built from catalog names only (quoted), never from values.
 struct Sql {
-    copy: String,
     upsert: String,
     delete: String,
 }
 
-fn statements(schema: &TableSchema, temp: &str) -> Result<Sql, Error> {
+/// `n`: table `index`'s rows of the staging table, cast to the table's column types. Every CSV
+/// goes through one staging table (creating a temporary table per CSV costs more than the
+/// whole load), as `(tbl, v text[])`.
+fn staged(schema: &TableSchema, index: usize) -> Result<String, Error> {
+    let casts = schema
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Ok(format!("s.v[{}]::{} AS {}", i + 1, c.sql_type, ident(&c.name)?)))
+        .collect::<Result<Vec<_>, Error>>()?
+        .join(", ");
+    Ok(format!("n AS (SELECT {casts} FROM pg_temp.codes_stage AS s WHERE s.tbl = {index})"))
+}
+
+fn statements(schema: &TableSchema, index: usize) -> Result<Sql, Error> {
     let t = ident(&schema.table)?;
     let cols: Vec<String> =
         schema.columns.iter().map(|c| ident(&c.name)).collect::<Result<_, _>>()?;
     let key: Vec<String> = schema.key.iter().map(|k| ident(k)).collect::<Result<_, _>>()?;
     let list = cols.join(", ");
-    let matches = |a: &str, b: &str| {
-        key.iter().map(|k| format!("{a}.{k} = {b}.{k}")).collect::<Vec<_>>().join(" AND ")
-    };
+    let m = key.iter().map(|k| format!("o.{k} = n.{k}")).collect::<Vec<_>>().join(" AND ");
     let prefixed = |p: &str| cols.iter().map(|c| format!("{p}.{c}")).collect::<Vec<_>>().join(", ");
     let set = cols.iter().map(|c| format!("{c} = n.{c}")).collect::<Vec<_>>().join(", ");
+    let n = staged(schema, index)?;
     Ok(Sql {
-        copy: format!("COPY {temp} ({list}) FROM STDIN (FORMAT csv)"),
         upsert: format!(
-            "WITH upd AS (UPDATE {t} AS o SET {set} FROM {temp} AS n WHERE {m} AND ROW({o}) IS DISTINCT FROM ROW({n}) RETURNING 1), \
-             ins AS (INSERT INTO {t} ({list}) SELECT {n} FROM {temp} AS n WHERE NOT EXISTS (SELECT 1 FROM {t} AS o WHERE {m}) RETURNING 1) \
+            "WITH {n}, \
+             upd AS (UPDATE {t} AS o SET {set} FROM n WHERE {m} AND ROW({o}) IS DISTINCT FROM ROW({nn}) RETURNING 1), \
+             ins AS (INSERT INTO {t} ({list}) SELECT {nn} FROM n WHERE NOT EXISTS (SELECT 1 FROM {t} AS o WHERE {m}) RETURNING 1) \
              SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins), \
-             (SELECT count(*) FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {m}))",
-            m = matches("o", "n"),
+             (SELECT count(*) FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM n WHERE {m}))",
             o = prefixed("o"),
-            n = prefixed("n"),
+            nn = prefixed("n"),
         ),
         delete: format!(
-            "DELETE FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {m})",
-            m = matches("o", "n")
+            "WITH {n} DELETE FROM {t} AS o WHERE NOT EXISTS (SELECT 1 FROM n WHERE {m})"
         ),
     })
 }
 
-/// The rows referencing `schema`'s rows that `temp` no longer lists (at most 11).
-fn references_sql(schema: &TableSchema, temp: &str, fk: &ForeignKey) -> Result<String, Error> {
+/// The rows referencing `schema`'s rows that the CSV no longer lists (at most 11).
+fn references_sql(schema: &TableSchema, index: usize, fk: &ForeignKey) -> Result<String, Error> {
     let t = ident(&schema.table)?;
     let from = quote::qualified(&fk.from_schema, &fk.from_table).map_err(|_| Error::Header {
         file: fk.from_table.clone(),
@@ -260,28 +274,34 @@ fn references_sql(schema: &TableSchema, temp: &str, fk: &ForeignKey) -> Result<S
         .collect::<Result<Vec<_>, Error>>()?
         .join(", ");
     Ok(format!(
-        "SELECT ARRAY[{from_key}], ARRAY[{key}] FROM {from} AS r JOIN {t} AS o ON {join} \
-         WHERE NOT EXISTS (SELECT 1 FROM {temp} AS n WHERE {key_match}) ORDER BY 2, 1 LIMIT 11"
+        "WITH {n} SELECT ARRAY[{from_key}], ARRAY[{key}] FROM {from} AS r JOIN {t} AS o ON {join} \
+         WHERE NOT EXISTS (SELECT 1 FROM n WHERE {key_match}) ORDER BY 2, 1 LIMIT 11",
+        n = staged(schema, index)?
     ))
 }
 
-/// CSV for COPY: every non-NULL value quoted, so `""` stays the empty string.
-fn encode(table: &CodeTable) -> Bytes {
-    let mut out = String::new();
+/// The staging rows of every table for one COPY (FORMAT csv): `index,"{...}"`, each value an
+/// array element, NULL as `NULL` and every other value quoted, so `""` stays the empty string.
+fn encode(index: usize, table: &CodeTable, out: &mut String) {
     for row in &table.rows {
+        out.push_str(&index.to_string());
+        out.push_str(",\"{");
         for (i, value) in row.values.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            if let Some(v) = value {
-                out.push('"');
-                out.push_str(&v.replace('"', "\"\""));
-                out.push('"');
+            match value {
+                None => out.push_str("NULL"),
+                Some(v) => {
+                    // Array quoting (`\` escapes), then CSV quoting (`"` doubled).
+                    out.push_str("\"\"");
+                    out.push_str(&v.replace('\\', "\\\\").replace('"', "\\\"\""));
+                    out.push_str("\"\"");
+                }
             }
         }
-        out.push('\n');
+        out.push_str("}\"\n");
     }
-    Bytes::from(out)
 }
 
 async fn apply(
@@ -304,26 +324,52 @@ async fn apply(
         let (Some(table), Some(schema)) = (table, schema) else {
             return Err(Error::NoTable { file: format!("{name}.csv"), table: name.clone() });
         };
-        work.push((table, schema, format!("pg_temp.codes_new_{i}")));
+        work.push((table, schema, i));
     }
-    let mut create = String::new();
-    for (_, schema, temp) in &work {
-        create.push_str(&format!(
-            "CREATE TEMP TABLE {temp} (LIKE {}) ON COMMIT DROP;\n",
-            ident(&schema.table)?
-        ));
+    tx.batch_execute(
+        "CREATE TEMP TABLE codes_stage (tbl int NOT NULL, v text[] NOT NULL) ON COMMIT DROP",
+    )
+    .await
+    .map_err(db("staging table"))?;
+    let mut data = String::new();
+    for (table, _, i) in &work {
+        encode(*i, table, &mut data);
     }
-    tx.batch_execute(&create).await.map_err(db("temporary tables"))?;
+    let sink = tx
+        .copy_in("COPY pg_temp.codes_stage (tbl, v) FROM STDIN (FORMAT csv)")
+        .await
+        .map_err(db("staging table"))?;
+    let mut sink = std::pin::pin!(sink);
+    sink.send(Bytes::from(data)).await.map_err(db("staging table"))?;
+    sink.as_mut().finish().await.map_err(db("staging table"))?;
 
+    // Every upsert is sent at once: tokio-postgres pipelines them in this order (parents
+    // first), so the whole diff costs one round trip instead of one per table.
+    let mut upserts = Vec::new();
+    let mut deletes = Vec::new();
+    for (_, schema, i) in &work {
+        let sql = statements(schema, *i)?;
+        upserts.push(sql.upsert);
+        deletes.push(sql.delete);
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = work.len();
+    let results =
+        futures_util::future::try_join_all(upserts.iter().zip(&work).map(|(sql, (table, ..))| {
+            let done = &done;
+            async move {
+                let row = tx.query_one(sql.as_str(), &[]).await.map_err(db(&table.name))?;
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if let Some(progress) = &options.progress {
+                    progress(&table.name, n, total);
+                }
+                Ok::<_, Error>(row)
+            }
+        }))
+        .await?;
     let mut reports = Vec::new();
     let mut removed = Vec::new();
-    for (done, (table, schema, temp)) in work.iter().enumerate() {
-        let sql = statements(schema, temp)?;
-        let sink = tx.copy_in(&sql.copy).await.map_err(db(&table.name))?;
-        let mut sink = std::pin::pin!(sink);
-        sink.send(encode(table)).await.map_err(db(&table.name))?;
-        sink.as_mut().finish().await.map_err(db(&table.name))?;
-        let row = tx.query_one(&sql.upsert, &[]).await.map_err(db(&table.name))?;
+    for ((row, (table, ..)), delete) in results.iter().zip(&work).zip(deletes) {
         let (updated, inserted, gone): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
         let rows = table.rows.len() as u64;
         let (updated, inserted) = (updated as u64, inserted as u64);
@@ -335,17 +381,14 @@ async fn apply(
             unchanged: rows.saturating_sub(inserted + updated),
             ..Default::default()
         });
-        removed.push((gone as u64, sql.delete));
-        if let Some(progress) = &options.progress {
-            progress(&table.name, done + 1, work.len());
-        }
+        removed.push((gone as u64, delete));
     }
 
     // Deletes run children first, so a code row removed together with its referencing code
     // rows is free to go; anything else still referencing a row refuses the whole load.
     let mut references = Vec::new();
     for i in (0..work.len()).rev() {
-        let (table, schema, temp) = &work[i];
+        let (table, schema, index) = &work[i];
         let (gone, delete) = &removed[i];
         if *gone == 0 {
             continue;
@@ -356,7 +399,7 @@ async fn apply(
         }
         let mut found = Vec::new();
         for fk in catalog.fks.iter().filter(|fk| fk.to_table == table.name) {
-            let sql = references_sql(schema, temp, fk)?;
+            let sql = references_sql(schema, *index, fk)?;
             for row in tx.query(&sql, &[]).await.map_err(db(&fk.from_table))? {
                 let (from_values, key): (Vec<Option<String>>, Vec<Option<String>>) =
                     (row.get(0), row.get(1));
@@ -397,44 +440,55 @@ mod tests {
     use super::*;
     use crate::schema::{Column, ColumnType};
 
-    fn check(schema: &TableSchema, expected: &str) {
-        let sql = statements(schema, "pg_temp.codes_new_0").expect("names quote");
-        assert_eq!(format!("{}\n{}\n{}", sql.copy, sql.upsert, sql.delete), expected);
-    }
-
+    /// The statements for a table named with a quote, as a snapshot.
     #[test]
     fn statements_quote_every_name() {
-        let column = |name: &str| Column {
+        let column = |name: &str, sql_type: &str| Column {
             name: name.into(),
             ty: ColumnType::Varchar(None),
             not_null: false,
+            sql_type: sql_type.into(),
         };
         let schema = TableSchema {
             table: "x\"code".into(),
-            columns: vec![column("k"), column("d")],
+            columns: vec![
+                column("k", "character varying"),
+                column("d", "timestamp with time zone"),
+            ],
             key: vec!["k".into()],
         };
-        check(
-            &schema,
-            "COPY pg_temp.codes_new_0 (\"k\", \"d\") FROM STDIN (FORMAT csv)\n\
-            WITH upd AS (UPDATE \"x\"\"code\" AS o SET \"k\" = n.\"k\", \"d\" = n.\"d\" FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\" AND ROW(o.\"k\", o.\"d\") IS DISTINCT FROM ROW(n.\"k\", n.\"d\") RETURNING 1), \
-            ins AS (INSERT INTO \"x\"\"code\" (\"k\", \"d\") SELECT n.\"k\", n.\"d\" FROM pg_temp.codes_new_0 AS n WHERE NOT EXISTS (SELECT 1 FROM \"x\"\"code\" AS o WHERE o.\"k\" = n.\"k\") RETURNING 1) \
-            SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins), (SELECT count(*) FROM \"x\"\"code\" AS o WHERE NOT EXISTS (SELECT 1 FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\"))\n\
-            DELETE FROM \"x\"\"code\" AS o WHERE NOT EXISTS (SELECT 1 FROM pg_temp.codes_new_0 AS n WHERE o.\"k\" = n.\"k\")",
-        );
+        let sql = statements(&schema, 3).expect("names quote");
+        let fk = ForeignKey {
+            from_table: "well".into(),
+            from_columns: vec!["x_code".into()],
+            from_key: vec!["well_tag_number".into()],
+            from_schema: "public".into(),
+            to_table: "x\"code".into(),
+            to_columns: vec!["k".into()],
+        };
+        let refs = references_sql(&schema, 3, &fk).expect("names quote");
+        insta::assert_snapshot!(format!("{}\n\n{}\n\n{}", sql.upsert, sql.delete, refs));
+    }
+
+    fn check(values: Vec<Option<&str>>, expected: &str) {
+        let table = CodeTable {
+            name: "t".into(),
+            path: "t.csv".into(),
+            columns: values.iter().map(|_| "c".to_string()).collect(),
+            rows: vec![crate::table::Row {
+                line: 2,
+                values: values.into_iter().map(|v| v.map(String::from)).collect(),
+            }],
+        };
+        let mut out = String::new();
+        encode(7, &table, &mut out);
+        assert_eq!(out, expected);
     }
 
     #[test]
     fn encode_keeps_null_and_empty_apart() {
-        let table = CodeTable {
-            name: "t".into(),
-            path: "t.csv".into(),
-            columns: vec!["a".into(), "b".into(), "c".into()],
-            rows: vec![crate::table::Row {
-                line: 2,
-                values: vec![None, Some(String::new()), Some("say \"x\", y".into())],
-            }],
-        };
-        assert_eq!(&encode(&table)[..], b",\"\",\"say \"\"x\"\", y\"\n");
+        check(vec![None, Some(""), Some("NULL")], "7,\"{NULL,\"\"\"\",\"\"NULL\"\"}\"\n");
+        check(vec![Some("say \"x\", {y}")], "7,\"{\"\"say \\\"\"x\\\"\", {y}\"\"}\"\n");
+        check(vec![Some("back\\slash")], "7,\"{\"\"back\\\\slash\"\"}\"\n");
     }
 }

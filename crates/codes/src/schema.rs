@@ -35,6 +35,9 @@ pub(crate) struct Column {
     pub(crate) ty: ColumnType,
     /// Whether NULL is refused.
     pub(crate) not_null: bool,
+    /// The catalog's name of the type without modifiers (`character varying`), for casts;
+    /// empty offline.
+    pub(crate) sql_type: String,
 }
 
 /// A table's columns in table order and its key.
@@ -92,7 +95,7 @@ pub(crate) fn infer(table: &CodeTable) -> TableSchema {
                     name.as_str(),
                     "create_user" | "display_order" | "description" | "name"
                 );
-            Column { name: name.clone(), ty, not_null }
+            Column { name: name.clone(), ty, not_null, sql_type: String::new() }
         })
         .collect();
     TableSchema { table: table.name.clone(), columns, key: key_name.into_iter().collect() }
@@ -288,7 +291,7 @@ mod tests {
     /// Checks `value` against a column of type `ty` (nullable unless named `display_order`).
     fn check(ty: ColumnType, value: Option<&str>, expected: &str) {
         let not_null = ty == ColumnType::Integer;
-        let column = Column { name: "display_order".into(), ty, not_null };
+        let column = Column { name: "display_order".into(), ty, not_null, sql_type: String::new() };
         let got = match check_value(&column, value) {
             Ok(()) => "ok".to_string(),
             Err(e) => e.lines().next().unwrap_or_default().to_string(),
