@@ -1,12 +1,166 @@
-//! Placeholder until this command is built; it says so instead of pretending.
+//! `cargo xtask fdw setup / status / sql`: the foreign data wrapper to the legacy database.
+//!
+//! Thin over the `fdw` crate: flags override the `FDW_*` variables, the password comes only
+//! from `FDW_PASS` (never a flag: process arguments are visible to every user).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::ctx::Ctx;
+use anyhow::Context;
+use pg::vars;
+
+use crate::ctx::{Ctx, say};
+use crate::exit::{self, bad_input};
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  cargo xtask fdw sql                                   # the DDL, password masked
+  cargo xtask fdw setup                                 # from FDW_NAME, FDW_FOREIGN_SERVER, FDW_USER,
+                                                        #   FDW_PASS, FDW_FOREIGN_SCHEMA, FDW_SCHEMA
+  cargo xtask fdw setup --force                         # re-apply an unchanged configuration
+  FDW_FOREIGN_SERVER=postgres://127.0.0.1:5433/gwells_legacy FDW_FOREIGN_SCHEMA=wells \\
+    cargo xtask fdw setup                               # a rehearsal through postgres_fdw
+  cargo xtask fdw status --json                         # configured? current? imported? readable?
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+The driver follows from FDW_FOREIGN_SERVER: `//host/service` is oracle_fdw, a postgres:// URL or
+`host=... port=... dbname=...` is postgres_fdw; --driver chooses explicitly. An unchanged
+configuration is a no-op (its fingerprint is stored as the server's comment); a changed one is
+re-applied in one transaction. The seed's lock file ($PGDATA/fdw.conf, or --lock-file) is
+honoured when it holds the current fingerprint and written after every success.")]
+pub struct Args {
+    #[command(flatten)]
+    flags: SpecFlags,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct SpecFlags {
+    /// `oracle_fdw` or `postgres_fdw` [default: from the form of FDW_FOREIGN_SERVER].
+    #[arg(long, global = true, value_name = "DRIVER")]
+    driver: Option<String>,
+    /// Foreign server name [default: FDW_NAME].
+    #[arg(long, global = true, value_name = "NAME")]
+    name: Option<String>,
+    /// Oracle connect string or PostgreSQL URL [default: FDW_FOREIGN_SERVER].
+    #[arg(long, global = true, value_name = "SERVER")]
+    foreign_server: Option<String>,
+    /// Remote user [default: FDW_USER]. The password is read from FDW_PASS only.
+    #[arg(long, global = true, value_name = "USER")]
+    user: Option<String>,
+    /// Remote schema, exact case [default: FDW_FOREIGN_SCHEMA].
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    foreign_schema: Option<String>,
+    /// Local schema for the foreign tables [default: FDW_SCHEMA].
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    schema: Option<String>,
+    /// Role to grant `fdw_reader` to [default: POSTGRESQL_USER, else nobody].
+    #[arg(long, global = true, value_name = "ROLE")]
+    grant_to: Option<String>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Create extension, server, user mapping, schema, foreign tables and reader role.
+    Setup {
+        /// Re-apply even when the configuration is unchanged.
+        #[arg(long)]
+        force: bool,
+        /// The seed's lock file [default: $PGDATA/fdw.conf when PGDATA is set].
+        #[arg(long, value_name = "PATH")]
+        lock_file: Option<PathBuf>,
+    },
+    /// Configured? Fingerprint current? Foreign tables imported? Does a probe query succeed?
+    Status {
+        /// Print the status as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the DDL of the setup, password masked.
+    Sql,
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let spec = spec(&args.flags)?;
+    match args.command {
+        Command::Sql => {
+            let mut out = String::new();
+            for statement in fdw::render(&spec, true) {
+                out.push_str(&statement);
+                out.push_str(";\n");
+            }
+            print(&out);
+            Ok(exit::OK)
+        }
+        Command::Setup { force, lock_file } => {
+            let target = ctx.target().await?;
+            let lock_file = lock_file.or_else(|| {
+                std::env::var_os(vars::PGDATA).map(|d| PathBuf::from(d).join("fdw.conf"))
+            });
+            if let Some(path) = &lock_file {
+                say(&format!("lock file: {}", path.display()));
+            }
+            say(&format!(
+                "fdw: server `{}` ({}) into schema `{}`",
+                spec.name,
+                spec.driver.kind(),
+                spec.local_schema
+            ));
+            let options = fdw::SetupOptions { force, lock_file, ..fdw::SetupOptions::default() };
+            let started = std::time::Instant::now();
+            let outcome = fdw::setup(&target, &spec, &options)
+                .await
+                .with_context(|| format!("cannot set up the foreign server `{}`", spec.name))?;
+            say(&format!("fdw: {outcome} in {:.2} s", started.elapsed().as_secs_f64()));
+            Ok(exit::OK)
+        }
+        Command::Status { json } => {
+            let target = ctx.target().await?;
+            let status = fdw::status(&target, &spec)
+                .await
+                .with_context(|| format!("cannot read the status of `{}`", spec.name))?;
+            if json {
+                print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&status).context("status as JSON")?
+                ));
+            } else {
+                print(&format!("{status}\n"));
+            }
+            Ok(if status.healthy() { exit::OK } else { exit::failed() })
+        }
+    }
+}
+
+fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {
+    let driver = flags
+        .driver
+        .as_deref()
+        .map(str::parse::<fdw::DriverKind>)
+        .transpose()
+        .map_err(bad_input)?;
+    let env = |name: &str| {
+        let flag = match name {
+            vars::FDW_NAME => &flags.name,
+            vars::FDW_FOREIGN_SERVER => &flags.foreign_server,
+            vars::FDW_USER => &flags.user,
+            vars::FDW_FOREIGN_SCHEMA => &flags.foreign_schema,
+            vars::FDW_SCHEMA => &flags.schema,
+            _ => &None,
+        };
+        flag.clone().or_else(|| std::env::var(name).ok())
+    };
+    let grantee = flags
+        .grant_to
+        .clone()
+        .or_else(|| std::env::var(vars::POSTGRESQL_USER).ok().filter(|u| !u.is_empty()));
+    let spec = fdw::Spec::from_env_with(&env, driver).map_err(bad_input)?;
+    Ok(spec.with_grantee(grantee.as_deref()))
+}
+
+#[allow(clippy::print_stdout)]
+fn print(text: &str) {
+    print!("{text}");
 }
