@@ -99,7 +99,7 @@ pub async fn create_superuser(
             tx.execute(
                 "UPDATE auth_user SET password = $2, email = $3, is_superuser = true,
                         is_staff = true, is_active = true
-                  WHERE id = $1",
+                  WHERE id = $1::int8",
                 &[&id, &hash, &account.email],
             )
             .await
