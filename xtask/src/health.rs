@@ -1,12 +1,111 @@
-//! Placeholder until this command is built; it says so instead of pretending.
+//! `cargo xtask health [--ready] [--json]`: exit codes fit for a probe.
+//!
+//! Liveness (default): the database answers. Readiness (`--ready`): also no migration pending,
+//! drifted or inconsistent, and every code table loaded. Both: exit 3 while a reset holds the
+//! maintenance marker, so a probe wrapper can wait instead of rolling the deployment back. The
+//! decision is `reset::verdict`; this file only gathers the observations.
 
 use std::process::ExitCode;
 
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, say};
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  cargo xtask health                   # liveness: the database answers
+  cargo xtask health --ready --json    # readiness, as JSON on stdout
 
-pub async fn run(_args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+  # a probe wrapper that waits out a reset instead of failing:
+  while cargo xtask health --ready; rc=$?; [ $rc -eq 3 ]; do sleep 5; done; exit $rc
+
+Exit codes: 0 healthy, 1 unhealthy (every reason listed), 3 reset in progress.
+Never starts a server: without a configured database it checks the running dev server.")]
+pub struct Args {
+    /// Readiness: also migrations applied and unchanged, and code tables loaded.
+    #[arg(long)]
+    ready: bool,
+    /// Print the verdict as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let target = match ctx.configured_target()? {
+        Some(t) => Some(t),
+        None => {
+            devdb::dev_server().await.map(|s| s.target().clone().with_dbname(devdb::DEV_DATABASE))
+        }
+    };
+    let observed = match &target {
+        None => reset::Observed {
+            connect_error: Some("no database configured and no dev server running".into()),
+            ..Default::default()
+        },
+        Some(t) => observe(ctx, t, args.ready).await,
+    };
+    let verdict = reset::verdict(&observed);
+    if args.json {
+        let json = serde_json::json!({
+            "database": target.as_ref().map(|t| t.to_string()),
+            "check": if args.ready { "ready" } else { "live" },
+            "state": verdict.state,
+            "exit_code": verdict.state.exit_code(),
+            "reasons": verdict.reasons,
+        });
+        print_line(&serde_json::to_string_pretty(&json)?);
+    } else {
+        let shown = target.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+        let state = match verdict.state {
+            reset::State::Healthy => "healthy",
+            reset::State::ResetInProgress => "reset in progress",
+            reset::State::Unhealthy => "unhealthy",
+        };
+        say(&format!("health: {shown}: {state}"));
+        for reason in &verdict.reasons {
+            say(&format!("  - {}", pg::mask_url(reason)));
+        }
+    }
+    Ok(ExitCode::from(verdict.state.exit_code()))
+}
+
+async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed {
+    let mut observed = reset::Observed::default();
+    match reset::markers(target).await {
+        Ok(m) => observed.maintenance = m.maintenance,
+        Err(e) => {
+            observed.connect_error = Some(format!("{e}"));
+            return observed;
+        }
+    }
+    if !ready {
+        return observed;
+    }
+    let mut r = reset::Readiness::default();
+    match migrate::status(target, &ctx.migrations_dir()).await {
+        Ok(s) => {
+            r.pending = s.pending.iter().map(|k| k.to_string()).collect();
+            r.drifted = s.drifted.iter().map(|d| d.key.to_string()).collect();
+            r.inconsistent =
+                s.inconsistent.iter().map(|i| format!("{} before {}", i.key, i.parent)).collect();
+        }
+        Err(e) => r.errors.push(format!("migration status: {e}")),
+    }
+    match codes::loaded(target, &ctx.codetables_dir()).await {
+        Ok(tables) => {
+            r.codes_missing = tables
+                .iter()
+                .filter(|t| t.db_rows.unwrap_or(0) < t.csv_rows as i64)
+                .map(|t| t.table.clone())
+                .collect();
+        }
+        Err(e) => r.errors.push(format!("code tables: {e}")),
+    }
+    observed.ready = Some(r);
+    observed
+}
+
+/// Data goes to stdout.
+#[allow(clippy::print_stdout)]
+fn print_line(line: &str) {
+    println!("{line}");
 }

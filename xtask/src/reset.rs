@@ -1,17 +1,179 @@
-//! Placeholder until these commands are built; they say so instead of pretending.
+//! `cargo xtask reset`, `protect`, `unprotect`: a guarded reset to the clean migrated state.
+//!
+//! Thin over the `reset` crate: every setting (FDW, replication mode, admin account) is read and
+//! validated before anything is dropped; then `reset::run` drops and calls the phases built here.
 
 use std::process::ExitCode;
 
-use crate::ctx::Ctx;
+use anyhow::Context;
+
+use crate::ctx::{Ctx, say};
+use crate::exit::{self, bad_input};
 
 #[derive(clap::Args)]
-pub struct ResetArgs {}
-#[derive(clap::Args)]
-pub struct ProtectArgs {}
+#[command(after_help = "\
+Examples:
+  cargo xtask reset                                   # the dev server: migrate + codes from scratch
+  cargo xtask reset --replicate subset                # ... then replicate wells 100001..113567
+  DATABASE_URL=postgres://u@db.test/gwells cargo xtask reset --confirm gwells
+  cargo xtask reset --drop-fdw                        # also drop the foreign server and schema
+  cargo xtask protect --note production               # from now on reset refuses this database
 
-pub async fn reset(_args: ResetArgs, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+Guard: the dev server and databases on this machine reset freely; any other needs --confirm with
+the database's exact name; a database marked by `protect` is always refused. While the reset
+runs, `cargo xtask health` in other sessions exits 3 (reset in progress).
+Phases, each timed: drop, migrate (with repeatable scripts), codes, fdw (when FDW_* are set),
+replicate (--replicate or DB_REPLICATE), admin (when DJANGO_ADMIN_USER is set).")]
+pub struct ResetArgs {
+    /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
+    #[arg(long, value_name = "MODE")]
+    replicate: Option<String>,
+    /// The exact name of the database: required unless it is the dev server or on this machine.
+    #[arg(long, value_name = "DBNAME")]
+    confirm: Option<String>,
+    /// Keep the FDW's server and foreign schema (the default).
+    #[arg(long, conflicts_with = "drop_fdw")]
+    keep_fdw: bool,
+    /// Also drop the foreign servers, their user mappings and the foreign schemas.
+    #[arg(long)]
+    drop_fdw: bool,
 }
-pub async fn protect(_args: ProtectArgs, _ctx: &Ctx, _on: bool) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  cargo xtask protect --note \"production, do not reset\"
+  cargo xtask unprotect
+
+The marker is a row of gwells_db_meta.marker, a schema reset never drops.")]
+pub struct ProtectArgs {
+    /// Why the database is protected (shown when reset refuses it).
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    None,
+    Subset,
+    Full,
+}
+
+fn parse_mode(value: &str, origin: &str) -> anyhow::Result<Mode> {
+    match value.to_ascii_lowercase().as_str() {
+        "none" => Ok(Mode::None),
+        "subset" => Ok(Mode::Subset),
+        "full" => Ok(Mode::Full),
+        _ => anyhow::bail!("`{origin}` is `{value}`; expected None, Subset or Full"),
+    }
+}
+
+pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mode = match (&args.replicate, env(pg::vars::DB_REPLICATE)) {
+        (Some(v), _) => parse_mode(v, "--replicate").map_err(bad_input)?,
+        (None, Some(v)) => parse_mode(&v, pg::vars::DB_REPLICATE).map_err(bad_input)?,
+        (None, None) => Mode::None,
+    };
+    if mode != Mode::None {
+        // The replication driver is not in this workspace yet; refuse before dropping anything.
+        return Err(bad_input(anyhow::anyhow!(
+            "replication ({mode:?}) is not available in this build of gwells-db yet\nhint: reset with `--replicate none`, then run `cargo xtask replicate` when it lands"
+        )));
+    }
+    let fdw_configured = [pg::vars::FDW_NAME, pg::vars::FDW_FOREIGN_SERVER, pg::vars::FDW_SCHEMA]
+        .iter()
+        .any(|v| env(v).is_some());
+    let fdw_spec =
+        if fdw_configured { Some(fdw::Spec::from_env(&env).map_err(bad_input)?) } else { None };
+    let sources = admin::Sources { env: &env, secret_dir: None, password: None };
+    let account = if admin::Account::configured(&sources).map_err(bad_input)? {
+        Some(admin::Account::from_sources(&sources).map_err(bad_input)?)
+    } else {
+        None
+    };
+
+    let target = ctx.target().await?;
+    let dev = devdb::dev_server().await;
+    let options = reset::Options {
+        place: reset::Place::of(&target, dev.as_ref().map(|s| s.target())),
+        confirm: args.confirm.clone(),
+        drop: reset::DropOptions {
+            drop_fdw: args.drop_fdw,
+            fdw_schemas: env(pg::vars::FDW_SCHEMA).into_iter().collect(),
+        },
+        set_by: format!("cargo xtask reset (pid {})", std::process::id()),
+    };
+    let phases = phases(ctx, fdw_spec, account);
+    let mut show = |r: &reset::PhaseReport| {
+        say(&format!("reset: {:<8} {:>8.2} s  {}", r.name, r.elapsed.as_secs_f64(), r.summary));
+    };
+    let started = std::time::Instant::now();
+    match reset::run(&target, &options, phases, &mut show).await {
+        Ok(_) => {
+            say(&format!(
+                "reset: `{}` done in {:.2} s",
+                target.dbname(),
+                started.elapsed().as_secs_f64()
+            ));
+            Ok(exit::OK)
+        }
+        Err(
+            err @ (reset::Error::NotConfirmed { .. }
+            | reset::Error::WrongConfirm { .. }
+            | reset::Error::Protected { .. }),
+        ) => Err(bad_input(err)),
+        Err(err) => Err(anyhow::Error::new(err)).with_context(|| format!("reset of {target}")),
+    }
+}
+
+fn phases(
+    ctx: &Ctx,
+    fdw_spec: Option<fdw::Spec>,
+    account: Option<admin::Account>,
+) -> Vec<reset::Phase> {
+    let migrations = ctx.migrations_dir();
+    let codes_dir = ctx.codetables_dir();
+    let mut phases = vec![
+        reset::Phase::new("migrate", move |target| async move {
+            let report = migrate::migrate_all(&target, &migrations).await?;
+            Ok(format!(
+                "{} migration(s), {} repeatable script(s)",
+                report.steps.len(),
+                report.repeatables.len()
+            ))
+        }),
+        reset::Phase::new("codes", move |target| async move {
+            let report =
+                codes::load_dir(&target, &codes_dir, &codes::LoadOptions::default()).await?;
+            Ok(format!("{} code table(s)", report.tables.len()))
+        }),
+    ];
+    if let Some(spec) = fdw_spec {
+        phases.push(reset::Phase::new("fdw", move |target| async move {
+            let outcome = fdw::setup(&target, &spec, &fdw::SetupOptions::default()).await?;
+            Ok(outcome.to_string())
+        }));
+    }
+    if let Some(account) = account {
+        phases.push(reset::Phase::new("admin", move |target| async move {
+            let outcome =
+                admin::create_superuser(&target, &account, &admin::CreateOptions::default())
+                    .await?;
+            Ok(format!("`{}` {outcome}", account.username))
+        }));
+    }
+    phases
+}
+
+pub async fn protect(args: ProtectArgs, ctx: &Ctx, on: bool) -> anyhow::Result<ExitCode> {
+    let target = ctx.target().await?;
+    let by = format!("cargo xtask protect (pid {})", std::process::id());
+    let changed = reset::set_protected(&target, on, &by, &args.note)
+        .await
+        .with_context(|| format!("cannot change the protection marker of {target}"))?;
+    let state = if on { "protected" } else { "not protected" };
+    let what = if changed { "now" } else { "already" };
+    say(&format!("`{}` is {what} {state}", target.dbname()));
+    Ok(exit::OK)
 }
