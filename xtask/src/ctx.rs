@@ -13,11 +13,13 @@ pub struct Ctx {
     database_url: Option<String>,
     /// The workspace root (where `migrations/` and `codetables/` live).
     pub root: PathBuf,
+    /// `--migrations-dir`, if given.
+    migrations_dir: Option<PathBuf>,
 }
 
 impl Ctx {
-    pub fn new(database_url: Option<String>) -> Ctx {
-        Ctx { database_url, root: workspace_root() }
+    pub fn new(database_url: Option<String>, migrations_dir: Option<PathBuf>) -> Ctx {
+        Ctx { database_url, root: workspace_root(), migrations_dir }
     }
 
     /// The target database, chosen by the precedence of blueprint §4 and announced on stderr
@@ -48,9 +50,9 @@ impl Ctx {
         Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)
     }
 
-    /// `migrations/` of the workspace.
+    /// `--migrations-dir`, else `migrations/` of the workspace.
     pub fn migrations_dir(&self) -> PathBuf {
-        self.root.join("migrations")
+        self.migrations_dir.clone().unwrap_or_else(|| self.root.join("migrations"))
     }
 
     /// `codetables/` of the workspace.

@@ -45,6 +45,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
 
+    /// Folder of migrations (default: `migrations/` of the workspace).
+    #[arg(long, global = true, value_name = "DIR")]
+    migrations_dir: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -93,7 +97,7 @@ fn main() -> std::process::ExitCode {
         Ok(rt) => rt,
         Err(err) => return exit::report(anyhow::Error::new(err).context("cannot start tokio")),
     };
-    let ctx = ctx::Ctx::new(cli.database_url);
+    let ctx = ctx::Ctx::new(cli.database_url, cli.migrations_dir);
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Db(args) => db::run(args, &ctx).await,

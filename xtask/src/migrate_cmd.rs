@@ -82,10 +82,26 @@ pub struct SquashArgs {
     to: Option<String>,
 }
 
-/// User-input errors (unknown app or migration) exit 2; the rest exit 1.
+/// Errors in what the user gave us (arguments, migration files, an edited applied file) exit 2
+/// and change nothing; a migration failing in the database, an inconsistent ledger or a lost
+/// connection exit 1.
 fn classify(err: Error) -> anyhow::Error {
     match err {
-        Error::UnknownApp { .. } | Error::UnknownMigration { .. } => bad_input(err),
+        Error::MalformedName { .. }
+        | Error::MalformedHeader { .. }
+        | Error::MalformedSql { .. }
+        | Error::DuplicateNumber { .. }
+        | Error::AmbiguousParent { .. }
+        | Error::OrphanDown { .. }
+        | Error::MissingDependency { .. }
+        | Error::Cycle { .. }
+        | Error::MultipleLeaves { .. }
+        | Error::Drifted { .. }
+        | Error::ResumeChanged { .. }
+        | Error::UnknownApp { .. }
+        | Error::UnknownMigration { .. }
+        | Error::NoDownFile { .. }
+        | Error::Squash { .. } => bad_input(err),
         other => anyhow::Error::new(other),
     }
 }

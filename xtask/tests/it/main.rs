@@ -1,4 +1,9 @@
-//! The CLI as a user sees it: the real `xtask` binary, its exit codes and its words.
+//! The CLI as a user sees it: the real `xtask` binary, its exit codes and its words; and the
+//! reliability suite (bad inputs, secrets, concurrency, faults) against real databases.
+
+mod bad_input;
+mod faults;
+mod support;
 
 use std::process::{Command, Output};
 
@@ -16,8 +21,10 @@ fn text(out: &[u8]) -> String {
 
 #[test]
 fn readme_documents_every_variable_the_workspace_reads() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README");
-    let missing: Vec<&str> = pg::vars::ALL.iter().copied().filter(|v| !readme.contains(&format!("`{v}`"))).collect();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README");
+    let missing: Vec<&str> =
+        pg::vars::ALL.iter().copied().filter(|v| !readme.contains(&format!("`{v}`"))).collect();
     assert!(missing.is_empty(), "README.md does not document {missing:?}");
 }
 
@@ -26,8 +33,23 @@ fn help_lists_every_command_with_examples() {
     let out = xtask(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
-    for command in ["db", "migrate", "codes", "fdw", "replicate", "rehearse", "reset", "admin", "health", "ci", "bench"] {
-        assert!(help.contains(&format!("\n  {command} ")), "`{command}` missing from --help:\n{help}");
+    for command in [
+        "db",
+        "migrate",
+        "codes",
+        "fdw",
+        "replicate",
+        "rehearse",
+        "reset",
+        "admin",
+        "health",
+        "ci",
+        "bench",
+    ] {
+        assert!(
+            help.contains(&format!("\n  {command} ")),
+            "`{command}` missing from --help:\n{help}"
+        );
     }
     assert!(help.contains("Examples:"), "{help}");
 }
@@ -52,7 +74,10 @@ fn a_bad_database_url_is_bad_input_and_never_echoes_the_password() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("`DATABASE_URL` is not a valid PostgreSQL URL"), "{err}");
-    assert!(!err.contains("Planted-S3cret") && !text(&out.stdout).contains("Planted-S3cret"), "{err}");
+    assert!(
+        !err.contains("Planted-S3cret") && !text(&out.stdout).contains("Planted-S3cret"),
+        "{err}"
+    );
 }
 
 #[test]

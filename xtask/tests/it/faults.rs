@@ -1,0 +1,155 @@
+//! Concurrency and faults (blueprint §10): processes racing on one database, and `kill -9` at
+//! seeded random points followed by a re-run that must converge.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use devdb::TestDb;
+
+use crate::support::{content_fingerprint, database, root, schema_fingerprint, text, xtask};
+
+/// A tiny deterministic generator (64-bit LCG), so a failing kill point can be replayed.
+struct Points(u64);
+
+impl Points {
+    fn next_below(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound.max(1)
+    }
+}
+
+fn spawn(db: &pg::Target, args: &[&str]) -> std::process::Child {
+    xtask()
+        .args(args)
+        .env(pg::vars::DATABASE_URL, db.url_with_password())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn xtask")
+}
+
+fn run_ok(db: &pg::Target, args: &[&str]) {
+    let out = xtask()
+        .args(args)
+        .env(pg::vars::DATABASE_URL, db.url_with_password())
+        .output()
+        .expect("run xtask");
+    assert!(out.status.success(), "`xtask {}` failed:\n{}", args.join(" "), text(&out.stderr));
+}
+
+async fn migration_rows(db: &pg::Target) -> Vec<(String, String, i64)> {
+    let conn = pg::connect(db, "xtask test").await.expect("connect");
+    conn.query("SELECT app, name, count(*) FROM django_migrations GROUP BY 1, 2 ORDER BY 1, 2", &[])
+        .await
+        .expect("ledger")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_migrate_processes_apply_every_migration_exactly_once() {
+    let Some(db) = TestDb::empty("eight_migrates").await else { return };
+    let children: Vec<_> = (0..8).map(|_| spawn(db.target(), &["migrate"])).collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a racing migrate failed:\n{}", text(&out.stderr));
+    }
+    let rows = migration_rows(db.target()).await;
+    assert!(rows.len() >= 20, "only {} migrations recorded", rows.len());
+    let twice: Vec<_> = rows.iter().filter(|(_, _, n)| *n != 1).collect();
+    assert!(twice.is_empty(), "recorded more than once: {twice:?}");
+    let Some(reference) = database("eight_migrates_reference", false).await else { return };
+    assert_eq!(schema_fingerprint(db.target()).await, schema_fingerprint(reference.target()).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_codes_loads_at_once_leave_the_tables_exactly_loaded() {
+    let Some(db) = database("four_code_loads", false).await else { return };
+    let dir = root().join("codetables").display().to_string();
+    let children: Vec<_> =
+        (0..4).map(|_| spawn(db.target(), &["codes", "load", "--dir", &dir])).collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "a racing codes load failed:\n{}", text(&out.stderr));
+    }
+    let Some(reference) = database("four_code_loads_reference", true).await else { return };
+    assert_eq!(
+        content_fingerprint(db.target()).await,
+        content_fingerprint(reference.target()).await
+    );
+}
+
+/// Starts `args`, kills it with SIGKILL after `delay` unless it ended first; true if killed.
+fn kill_after(db: &pg::Target, args: &[&str], delay: Duration) -> bool {
+    let mut child = spawn(db, args);
+    let started = Instant::now();
+    while started.elapsed() < delay {
+        if child.try_wait().expect("poll").is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = child.try_wait().expect("poll").is_none();
+    if killed {
+        child.kill().expect("kill -9");
+    }
+    child.wait().expect("reap");
+    killed
+}
+
+/// How long one clean run of `args` takes here: kill points are drawn inside it.
+fn duration_of(db: &pg::Target, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    run_ok(db, args);
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_killed_at_random_points_converges_on_rerun() {
+    let Some(reference) = database("kill_migrate_reference", false).await else { return };
+    let expected = schema_fingerprint(reference.target()).await;
+    let Some(calibration) = TestDb::empty("kill_migrate_calibration").await else { return };
+    let window = duration_of(calibration.target(), &["migrate"]);
+    let mut points = Points(7);
+    let mut killed = 0;
+    for point in 0..10 {
+        let Some(db) = TestDb::empty(&format!("kill_migrate_{point}")).await else { return };
+        let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
+        killed += usize::from(kill_after(db.target(), &["migrate"], delay));
+        run_ok(db.target(), &["migrate"]);
+        assert_eq!(
+            schema_fingerprint(db.target()).await,
+            expected,
+            "kill at {delay:?}: schema differs"
+        );
+        let rows = migration_rows(db.target()).await;
+        assert!(rows.iter().all(|(_, _, n)| *n == 1), "kill at {delay:?}: {rows:?}");
+        run_ok(db.target(), &["migrate", "--check"]);
+    }
+    assert!(killed >= 5, "only {killed} of 10 kills landed mid-run");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codes_load_killed_at_random_points_converges_on_rerun() {
+    let Some(reference) = database("kill_codes_reference", true).await else { return };
+    let expected = content_fingerprint(reference.target()).await;
+    let dir = root().join("codetables").display().to_string();
+    let args = ["codes", "load", "--dir", dir.as_str()];
+    let Some(calibration) = database("kill_codes_calibration", false).await else { return };
+    let window = duration_of(calibration.target(), &args);
+    let mut points = Points(42);
+    let mut killed = 0;
+    for point in 0..10 {
+        let Some(db) = database(&format!("kill_codes_{point}"), false).await else { return };
+        let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
+        killed += usize::from(kill_after(db.target(), &args, delay));
+        run_ok(db.target(), &args);
+        assert_eq!(
+            content_fingerprint(db.target()).await,
+            expected,
+            "kill at {delay:?}: tables differ"
+        );
+    }
+    assert!(killed >= 5, "only {killed} of 10 kills landed mid-run");
+}

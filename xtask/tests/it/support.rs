@@ -1,0 +1,137 @@
+//! What the reliability tests share: the binary, databases, and a fingerprint of a database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use devdb::{TemplateSpec, TestDb};
+
+/// The workspace root.
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+}
+
+/// The xtask binary with none of the variables that choose a target or configure a phase, so a
+/// test says exactly what it means.
+pub(crate) fn xtask() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    for var in pg::vars::ALL {
+        if !matches!(*var, "GWELLS_TEST_SERVER_URL" | "GWELLS_PG_IMAGE" | "CI") {
+            cmd.env_remove(var);
+        }
+    }
+    cmd
+}
+
+/// Runs the binary against `db` with `args`.
+pub(crate) fn run(db: &pg::Target, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = xtask();
+    cmd.args(args).env(pg::vars::DATABASE_URL, db.url_with_password());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run xtask")
+}
+
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A database cloned from the migrated template (`coded`: with the code tables loaded).
+pub(crate) async fn database(test: &str, coded: bool) -> Option<TestDb> {
+    let mut inputs = vec![root().join("migrations")];
+    if coded {
+        inputs.push(root().join("codetables"));
+    }
+    let label = if coded { "coded" } else { "migrated" };
+    let spec = TemplateSpec { label: label.into(), inputs, extra: String::new() };
+    TestDb::from_template(test, &spec, |target| async move {
+        migrate::migrate_all(&target, &root().join("migrations")).await?;
+        if coded {
+            codes::load_dir(&target, &root().join("codetables"), &codes::LoadOptions::default())
+                .await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A hash of the schema (columns, constraints, indexes, functions) and of every row of every
+/// table in the non-system schemas: equal fingerprints mean nothing changed.
+pub(crate) async fn fingerprint(target: &pg::Target) -> String {
+    fingerprint_of(target, &[]).await
+}
+
+/// The same, leaving out the ledgers, whose rows carry the time they were written: for
+/// comparing two databases built separately.
+pub(crate) async fn content_fingerprint(target: &pg::Target) -> String {
+    fingerprint_of(target, &["public.django_migrations", "public.gwells_db_migration"]).await
+}
+
+async fn fingerprint_of(target: &pg::Target, skip: &[&str]) -> String {
+    let schema = schema_fingerprint(target).await;
+    let conn = pg::connect(target, "xtask test").await.expect("connect");
+    let tables = conn
+        .query(
+            "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+              WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("tables");
+    let mut data = String::new();
+    for row in tables {
+        let table: String = row.get(0);
+        if skip.contains(&table.as_str()) {
+            continue;
+        }
+        let sql = format!(
+            "SELECT coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') FROM {table} t"
+        );
+        let hash: String = conn.query_one(&sql, &[]).await.expect("table hash").get(0);
+        data.push_str(&format!("{table} {hash}\n"));
+    }
+    // Per-table lines, so a failed comparison shows which table changed.
+    format!("schema {schema}\n{data}")
+}
+
+/// A hash of the schema only: columns, constraints, indexes, functions.
+pub(crate) async fn schema_fingerprint(target: &pg::Target) -> String {
+    let conn = pg::connect(target, "xtask test").await.expect("connect");
+    conn
+        .query_one(
+            "SELECT coalesce(md5(string_agg(x, E'\\n' ORDER BY x)), '') FROM (
+               SELECT format('%s.%s.%s %s %s %s', table_schema, table_name, column_name, data_type,
+                             is_nullable, column_default) AS x
+                 FROM information_schema.columns
+                WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+               UNION ALL
+               SELECT c.conrelid::regclass::text || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)
+                 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+                WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+               UNION ALL
+               SELECT indexdef FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+               UNION ALL
+               SELECT n.nspname || '.' || p.proname || ' ' || md5(p.prosrc)
+                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+             ) s",
+            &[],
+        )
+        .await
+        .expect("schema fingerprint")
+        .get(0)
+}
+
+/// Copies a directory tree.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
