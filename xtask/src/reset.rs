@@ -75,12 +75,6 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         (None, Some(v)) => parse_mode(&v, pg::vars::DB_REPLICATE).map_err(bad_input)?,
         (None, None) => Mode::None,
     };
-    if mode != Mode::None {
-        // The replication driver is not in this workspace yet; refuse before dropping anything.
-        return Err(bad_input(anyhow::anyhow!(
-            "replication ({mode:?}) is not available in this build of gwells-db yet\nhint: reset with `--replicate none`, then run `cargo xtask replicate` when it lands"
-        )));
-    }
     let fdw_configured = [pg::vars::FDW_NAME, pg::vars::FDW_FOREIGN_SERVER, pg::vars::FDW_SCHEMA]
         .iter()
         .any(|v| env(v).is_some());
@@ -104,7 +98,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
     };
-    let phases = phases(ctx, fdw_spec, account);
+    let phases = phases(ctx, fdw_spec, mode, account);
     let mut show = |r: &reset::PhaseReport| {
         say(&format!("reset: {:<8} {:>8.2} s  {}", r.name, r.elapsed.as_secs_f64(), r.summary));
     };
@@ -130,6 +124,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn phases(
     ctx: &Ctx,
     fdw_spec: Option<fdw::Spec>,
+    mode: Mode,
     account: Option<admin::Account>,
 ) -> Vec<reset::Phase> {
     let migrations = ctx.migrations_dir();
@@ -153,6 +148,26 @@ fn phases(
         phases.push(reset::Phase::new("fdw", move |target| async move {
             let outcome = fdw::setup(&target, &spec, &fdw::SetupOptions::default()).await?;
             Ok(outcome.to_string())
+        }));
+    }
+    let mode = match mode {
+        Mode::None => replicate::Mode::None,
+        Mode::Subset => replicate::Mode::Subset,
+        Mode::Full => replicate::Mode::Full,
+    };
+    if mode != replicate::Mode::None {
+        phases.push(reset::Phase::new("replicate", move |target| async move {
+            // The driver's future is not `Send` (it holds the notice callback), so it runs on a
+            // blocking thread of its own, driven by the same runtime.
+            let handle = tokio::runtime::Handle::current();
+            let report = tokio::task::spawn_blocking(move || {
+                handle.block_on(async {
+                    let options = replicate::Options::new(mode);
+                    replicate::replicate(&target, &options, &mut |_| {}).await
+                })
+            })
+            .await??;
+            Ok(format!("{mode}: {} table(s)", report.tables.len()))
         }));
     }
     if let Some(account) = account {
