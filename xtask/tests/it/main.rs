@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod faults;
+mod secrets;
 mod support;
 
 use std::process::{Command, Output};
