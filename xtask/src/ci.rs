@@ -42,7 +42,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     sh.change_dir(&ctx.root);
     if !args.skip_lint {
         say("ci: cargo fmt --check");
-        cmd!(sh, "cargo fmt --all --check").run().context("formatting differs; run `cargo fmt --all`")?;
+        cmd!(sh, "cargo fmt --all --check")
+            .run()
+            .context("formatting differs; run `cargo fmt --all`")?;
         say("ci: cargo clippy");
         cmd!(sh, "cargo clippy --workspace --all-targets --quiet -- -D warnings")
             .run()
@@ -57,7 +59,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     }
     let options = devdb::ServerOptions { backend, ..devdb::ServerOptions::default() };
     let server = devdb::Server::start(&options).await.context("cannot start the test server")?;
-    say(&format!("ci: test server: {} PostgreSQL {} at {}", server.backend(), server.version(), server.target()));
+    say(&format!(
+        "ci: test server: {} PostgreSQL {} at {}",
+        server.backend(),
+        server.version(),
+        server.target()
+    ));
     let url = server.target().url_with_password();
     let nextest = args.nextest;
     // The server lives until this scope ends, whatever the tests do.

@@ -61,7 +61,11 @@ pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
                 .await
                 .context("cannot start the dev server")?;
             let target = server.target().with_dbname(devdb::DEV_DATABASE);
-            say(&format!("dev server: {} PostgreSQL {} at {target}", server.backend(), server.version()));
+            say(&format!(
+                "dev server: {} PostgreSQL {} at {target}",
+                server.backend(),
+                server.version()
+            ));
             Ok(OK)
         }
         DbCommand::Down => {
