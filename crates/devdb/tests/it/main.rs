@@ -9,6 +9,19 @@ async fn select_one(target: &pg::Target) -> i32 {
     conn.query_one("SELECT 1", &[]).await.expect("select").get(0)
 }
 
+/// A local server's directory and its postmaster's pid (first line of `postmaster.pid`).
+fn dir_and_pid(server: &Server) -> (std::path::PathBuf, u32) {
+    let log = server.log_path().expect("local servers log to a file");
+    let dir = log.parent().expect("server dir").to_path_buf();
+    let pid = std::fs::read_to_string(dir.join("data/postmaster.pid"))
+        .expect("pid file")
+        .lines()
+        .next()
+        .and_then(|l| l.parse().ok())
+        .expect("pid");
+    (dir, pid)
+}
+
 fn pid_alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z")
@@ -27,14 +40,7 @@ async fn local_server_starts_answers_and_leaves_nothing_behind() {
             .expect("start");
     assert_eq!(server.backend(), "local");
     assert_eq!(select_one(server.target()).await, 1);
-    let log = server.log_path().expect("local servers log to a file");
-    let dir = log.parent().expect("server dir").to_path_buf();
-    let pid: u32 = std::fs::read_to_string(dir.join("data/postmaster.pid"))
-        .expect("pid file")
-        .lines()
-        .next()
-        .and_then(|l| l.parse().ok())
-        .expect("pid");
+    let (dir, pid) = dir_and_pid(&server);
     assert!(pid_alive(pid));
     server.stop().await;
     assert!(!pid_alive(pid), "postmaster {pid} survived stop");
@@ -195,13 +201,7 @@ async fn a_server_whose_owner_was_killed_is_reaped_by_the_next_start() {
         ..ServerOptions::default()
     };
     let orphan = Server::start(&options).await.expect("start");
-    let dir = orphan.log_path().expect("log").parent().expect("dir").to_path_buf();
-    let pid: u32 = std::fs::read_to_string(dir.join("data/postmaster.pid"))
-        .expect("pid file")
-        .lines()
-        .next()
-        .and_then(|l| l.parse().ok())
-        .expect("pid");
+    let (dir, pid) = dir_and_pid(&orphan);
     // The handle would stop it on drop; an owner killed with -9 never gets that far.
     std::mem::forget(orphan);
     nix::sys::signal::kill(
