@@ -77,9 +77,28 @@ async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed
             return observed;
         }
     }
-    if !ready {
+    // During a reset the readiness queries would queue behind its locks: a probe must answer.
+    if !ready || observed.maintenance.is_some() {
         return observed;
     }
+    match tokio::time::timeout(READINESS_BUDGET, readiness(ctx, target)).await {
+        Ok(r) => observed.ready = Some(r),
+        Err(_) => {
+            let mut r = reset::Readiness::default();
+            r.errors.push(format!(
+                "the readiness checks did not finish within {} s (locks held by another session?)",
+                READINESS_BUDGET.as_secs()
+            ));
+            observed.ready = Some(r);
+        }
+    }
+    observed
+}
+
+/// How long the readiness checks may take before the probe answers "unhealthy" anyway.
+const READINESS_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn readiness(ctx: &Ctx, target: &pg::Target) -> reset::Readiness {
     let mut r = reset::Readiness::default();
     match migrate::status(target, &ctx.migrations_dir()).await {
         Ok(s) => {
@@ -100,8 +119,7 @@ async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed
         }
         Err(e) => r.errors.push(format!("code tables: {e}")),
     }
-    observed.ready = Some(r);
-    observed
+    r
 }
 
 /// Data goes to stdout.

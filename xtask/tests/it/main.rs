@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod faults;
+mod health;
 mod secrets;
 mod support;
 
