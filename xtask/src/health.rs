@@ -81,7 +81,16 @@ async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed
     if !ready || observed.maintenance.is_some() {
         return observed;
     }
-    match tokio::time::timeout(READINESS_BUDGET, readiness(ctx, target)).await {
+    let checked = tokio::time::timeout(READINESS_BUDGET, readiness(ctx, target)).await;
+    // A reset that began after the first look holds locks the checks queue behind: look again.
+    if checked.as_ref().map_or(true, |r| !r.errors.is_empty())
+        && let Ok(m) = reset::markers(target).await
+        && m.maintenance.is_some()
+    {
+        observed.maintenance = m.maintenance;
+        return observed;
+    }
+    match checked {
         Ok(r) => observed.ready = Some(r),
         Err(_) => {
             let mut r = reset::Readiness::default();
@@ -96,7 +105,7 @@ async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed
 }
 
 /// How long the readiness checks may take before the probe answers "unhealthy" anyway.
-const READINESS_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+const READINESS_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn readiness(ctx: &Ctx, target: &pg::Target) -> reset::Readiness {
     let mut r = reset::Readiness::default();
