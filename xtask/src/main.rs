@@ -27,7 +27,7 @@ use clap::{Parser, Subcommand};
 /// gwells-db: the database lifecycle of GWELLS (migrations, code tables, FDW, replication,
 /// reset, admin, health) and throwaway PostgreSQL servers for laptops and CI.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, max_term_width = 100)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, max_term_width = 100)]
 #[command(after_long_help = "\
 Examples:
   cargo xtask rehearse --subset        # the main job: a full replication rehearsal, verified
