@@ -6,6 +6,7 @@ mod faults;
 mod health;
 mod secrets;
 mod support;
+mod transcripts;
 
 use std::process::{Command, Output};
 

@@ -1,0 +1,63 @@
+//! CLI transcripts (exit code, stdout, stderr) as snapshots, with ports, database names, paths
+//! and timings filtered out.
+
+use devdb::TestDb;
+
+use crate::support::{database, run, text};
+
+fn transcript(args: &[&str], out: &std::process::Output) -> String {
+    format!(
+        "$ cargo xtask {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+fn check(name: &str, transcript: &str) {
+    insta::with_settings!({
+        filters => vec![
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+            (r"\bt_[a-z0-9_]+_\d+_\d+\b", "[db]"),
+            (r"\d+\.\d+ ?(s|ms)\b", "[time]"),
+            (r"/[^\s`']*/(migrations|codetables)\b", "[root]/$1"),
+        ],
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, transcript);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_plan_on_an_empty_database() {
+    let Some(db) = TestDb::empty("transcript_plan").await else { return };
+    let args = ["migrate", "--plan"];
+    check("migrate_plan_empty", &transcript(&args, &run(db.target(), &args, &[])));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn showmigrations_and_check_on_a_migrated_database() {
+    let Some(db) = database("transcript_show", false).await else { return };
+    let args = ["showmigrations"];
+    check("showmigrations_migrated", &transcript(&args, &run(db.target(), &args, &[])));
+    let args = ["migrate", "--check"];
+    check("migrate_check_migrated", &transcript(&args, &run(db.target(), &args, &[])));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fdw_sql_masks_the_password_and_quotes_hostile_values() {
+    let Some(db) = TestDb::empty("transcript_fdw").await else { return };
+    let env = [
+        ("FDW_NAME", "wells_oradb"),
+        ("FDW_FOREIGN_SERVER", "//nrk1-scan.example/envprod1'; DROP SCHEMA public; --"),
+        ("FDW_USER", "proxy_\"wells\""),
+        ("FDW_PASS", "Planted-S3cret"),
+        ("FDW_FOREIGN_SCHEMA", "WELLS"),
+        ("FDW_SCHEMA", "wells"),
+    ];
+    let args = ["fdw", "sql"];
+    let out = run(db.target(), &args, &env);
+    assert!(!text(&out.stdout).contains("Planted-S3cret"));
+    check("fdw_sql_hostile", &transcript(&args, &out));
+}
