@@ -78,6 +78,13 @@ pub async fn run_with_progress(
                 b.set_message(message);
             }
         }
+        Event::Keys { step, objects, seconds } => {
+            if let Some(b) = bar.take() {
+                b.finish_and_clear();
+            }
+            let objects = format!("{objects} objects");
+            say(&format!("  {step:>22} {objects:>12} {seconds:>8.2} s"));
+        }
         Event::Finished { table, rows, seconds } => {
             if let Some(b) = bar.take() {
                 b.finish_and_clear();
@@ -143,12 +150,15 @@ pub fn render(report: &Report) -> String {
         ]);
     }
     format!(
-        "{table}\nmode {}: {} rows in {:.2} s ({:.0} rows/s), verified in {:.2} s: {}{}",
+        "{table}\nmode {}: {} rows in {:.2} s ({:.0} rows/s; {} keys and indexes set aside and re-created in {:.2} s), verified in {:.2} s, committed in {:.2} s: {}{}",
         report.mode,
         report.rows_loaded(),
         report.load_seconds,
         report.rows_per_second,
+        report.keys_set_aside,
+        report.keys_seconds,
         report.verify_seconds,
+        report.commit_seconds,
         if report.verified { "every difference explained" } else { "UNEXPLAINED DIFFERENCES" },
         if report.null_status_wells > 0 {
             format!(

@@ -42,6 +42,18 @@ pub enum Error {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// An index or key set aside for the load could not be re-created: the loaded rows break it
+    /// (an unknown code, a duplicate plate number, ...).
+    #[error(
+        "cannot re-create {object} after the load: {source}\nhint: nothing was committed, the previous rows, keys and indexes are unchanged; correct the legacy value the server names, or add the missing code to the code tables"
+    )]
+    Restore {
+        /// ``foreign key `x` on `well` ``.
+        object: String,
+        /// The database error (its detail names the offending value).
+        #[source]
+        source: tokio_postgres::Error,
+    },
     /// Connecting, locking, ...
     #[error(transparent)]
     Pg(#[from] pg::Error),

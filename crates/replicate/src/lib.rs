@@ -5,12 +5,15 @@
 //! runs the same per-table functions ([`replicate`]): it resolves the [`Mode`], refuses to
 //! destroy rows replication did not create, holds the tool's advisory lock, turns NOTICEs into
 //! per-table counts, verifies source → staging → application counts and key hashes against
-//! declared rules, and returns a [`Report`].
+//! declared rules, and returns a [`Report`]. For speed it loads bare tables: the reloaded
+//! tables' foreign keys and secondary indexes are set aside and re-created from their captured
+//! definitions, all in the run's one transaction.
 //!
 //! It deliberately does not create the legacy stand-in (`legacy`) or the foreign schema (`fdw`).
 
 mod error;
 mod guard;
+mod keys;
 mod mode;
 mod plan;
 mod report;

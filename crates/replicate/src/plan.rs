@@ -2,25 +2,37 @@
 //!
 //! The steps are the seed's per-table functions in its fill order (gwells-domain §4.5):
 //! staging, `bcgs_number`, `well`, then the children. Each step names the application table
-//! whose count its NOTICE reports, so the driver can turn notices into counts.
+//! whose count its NOTICE reports, so the driver can turn notices into counts. Around the
+//! loads the driver sets the reloaded tables' keys and indexes aside and restores them
+//! (`keys`), which the seed's functions never did.
 
 use crate::Mode;
+use crate::keys::Kind;
 
-/// One statement of a run.
+/// What a step runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// A function call or a TRUNCATE; `takes_mode`: its only parameter is `$1 = subset_ind`.
+    Sql { sql: &'static str, takes_mode: bool },
+    /// Capture, then drop, the foreign keys and secondary indexes of [`TABLES`].
+    SetAside,
+    /// Re-create the objects of these kinds that [`Action::SetAside`] dropped.
+    Restore(&'static [Kind]),
+}
+
+/// One statement (or one group of statements) of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Step {
-    /// What the progress line calls it (`well`, `screen`, ...).
+    /// What the progress line calls it (`well`, `screen`, `indexes`, ...).
     pub(crate) table: &'static str,
-    /// The SQL to run (a function call or a TRUNCATE; the only parameter is `subset_ind`).
-    pub(crate) sql: &'static str,
-    /// Which of the seed's two steps it belongs to.
+    /// What it runs.
+    pub(crate) action: Action,
+    /// Which of the seed's two steps it belongs to (0: the driver's own).
     pub(crate) seed_step: u8,
-    /// Whether `sql` takes `$1 = subset_ind`.
-    pub(crate) takes_mode: bool,
 }
 
 const fn step(table: &'static str, sql: &'static str, seed_step: u8) -> Step {
-    Step { table, sql, seed_step, takes_mode: false }
+    Step { table, action: Action::Sql { sql, takes_mode: false }, seed_step }
 }
 
 /// The steps of a run in `mode` (none for [`Mode::None`]).
@@ -31,11 +43,12 @@ pub(crate) fn steps(mode: Mode) -> Vec<Step> {
     vec![
         Step {
             table: "xform_well",
-            sql: "SELECT populate_xform($1)",
+            action: Action::Sql { sql: "SELECT populate_xform($1)", takes_mode: true },
             seed_step: 1,
-            takes_mode: true,
         },
+        // Before the keys go: the CASCADE follows them.
         step("truncate", "TRUNCATE TABLE bcgs_number, well CASCADE", 1),
+        Step { table: "set aside keys", action: Action::SetAside, seed_step: 0 },
         step("bcgs_number", "SELECT migrate_bcgs()", 1),
         step("well", "SELECT populate_well()", 1),
         step("screen", "SELECT migrate_screens()", 1),
@@ -44,6 +57,12 @@ pub(crate) fn steps(mode: Mode) -> Vec<Step> {
         step("perforation", "SELECT migrate_perforations()", 2),
         step("aquifer_well", "SELECT migrate_aquifers()", 2),
         step("lithology_description", "SELECT migrate_lithology()", 2),
+        Step {
+            table: "indexes",
+            action: Action::Restore(&[Kind::Index, Kind::Unique]),
+            seed_step: 0,
+        },
+        Step { table: "foreign keys", action: Action::Restore(&[Kind::ForeignKey]), seed_step: 0 },
         step("sequences", "SELECT replicate_reset_sequences()", 2),
     ]
 }
@@ -107,7 +126,12 @@ mod tests {
             assert!(pos(t) < usize::MAX, "{t} is loaded");
         }
         assert!(pos("xform_well") < pos("truncate"));
-        assert!(pos("truncate") < pos("bcgs_number"));
+        assert!(pos("truncate") < pos("set aside keys"));
+        assert!(pos("set aside keys") < pos("bcgs_number"));
+        for t in TABLES {
+            assert!(pos(t) < pos("indexes"), "{t} is loaded before its indexes are built");
+        }
+        assert!(pos("indexes") < pos("foreign keys"), "foreign keys may need a unique index");
         assert!(pos("bcgs_number") < pos("well"));
         for child in &TABLES[2..] {
             assert!(pos("well") < pos(child), "{child} after well");

@@ -19,8 +19,14 @@ pub struct Report {
     pub null_status_wells: i64,
     /// Wall time of the load, seconds.
     pub load_seconds: f64,
+    /// Of `load_seconds`, the time spent setting keys and indexes aside and re-creating them.
+    pub keys_seconds: f64,
+    /// Foreign keys, unique constraints and indexes set aside for the load (and re-created).
+    pub keys_set_aside: usize,
     /// Wall time of the verification, seconds.
     pub verify_seconds: f64,
+    /// Wall time of the COMMIT, seconds (deferred checks would run here; none are left).
+    pub commit_seconds: f64,
     /// Rows loaded into application tables per second of load time.
     pub rows_per_second: f64,
     /// Whether every difference is explained by a declared rule.

@@ -2,15 +2,28 @@
 //! under the tool's advisory lock, with counts from their NOTICEs, then verification.
 //!
 //! One transaction (the seed used two) because a failed or killed run must leave the previous
-//! data in place: a re-run then converges, and no wells are ever left without children.
+//! data in place: a re-run then converges, and no wells are ever left without children. The
+//! same transaction sets the reloaded tables' keys and indexes aside for the load and restores
+//! them afterwards (`keys`), so a kill cannot leave a table without its constraints either.
 
 use std::time::{Duration, Instant};
 
 use pg::{Notice, Target};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::plan::{self, parse_count, parse_null_status};
-use crate::{Error, Mode, Report, TableReport, guard, verify};
+use crate::plan::{self, Action, parse_count, parse_null_status};
+use crate::{Error, Mode, Report, TableReport, guard, keys, verify};
+
+/// The run's transaction settings. The commit need not wait for its WAL flush: a crash before
+/// the flush loses the whole run, as a kill does, never part of it. The hash joins of the child
+/// tables (~550k legacy rows) and the index sorts fit in memory. And a killed driver's backend
+/// notices within a second (PostgreSQL 14+) instead of finishing its statement while holding
+/// the tables' locks, which the re-run would wait for.
+const SESSION: &str = "SET LOCAL synchronous_commit = off;
+    SET LOCAL work_mem = '128MB';
+    SET LOCAL maintenance_work_mem = '512MB';
+    SELECT set_config(name, '1s', true) FROM pg_settings
+     WHERE name = 'client_connection_check_interval'";
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -47,6 +60,15 @@ pub enum Event {
     },
     /// A notice from the server, as it arrives.
     Notice(String),
+    /// Keys and indexes were set aside, or some of them re-created.
+    Keys {
+        /// The step (`set aside keys`, `indexes`, `foreign keys`).
+        step: String,
+        /// How many objects it dropped or re-created.
+        objects: usize,
+        /// Its duration.
+        seconds: f64,
+    },
     /// A step finished.
     Finished {
         /// The table the step fills.
@@ -74,7 +96,10 @@ pub async fn replicate(
         discarded: Vec::new(),
         null_status_wells: 0,
         load_seconds: 0.0,
+        keys_seconds: 0.0,
+        keys_set_aside: 0,
         verify_seconds: 0.0,
+        commit_seconds: 0.0,
         rows_per_second: 0.0,
         verified: true,
     };
@@ -88,6 +113,7 @@ pub async fn replicate(
     let lock = pg::Lock::acquire(target, &lock_options).await?;
     let (mut client, mut notices) = pg::connect(target, "gwells-db replicate").await?.split();
     let tx = client.transaction().await?;
+    tx.batch_execute(SESSION).await.map_err(Error::step("session settings"))?;
 
     let foreign = guard::foreign_rows(&tx).await?;
     if !foreign.is_empty() && !options.discard_submissions {
@@ -99,19 +125,37 @@ pub async fn replicate(
     report.discarded = foreign;
 
     let load = Instant::now();
+    let mut set_aside = Vec::new();
     for step in plan::steps(options.mode) {
         on(Event::Started { table: step.table.to_string() });
         let started = Instant::now();
+        let (sql, takes_mode) = match step.action {
+            Action::Sql { sql, takes_mode } => (sql, takes_mode),
+            Action::SetAside | Action::Restore(_) => {
+                let objects = if let Action::Restore(kinds) = step.action {
+                    keys::restore(&tx, &set_aside, kinds).await?
+                } else {
+                    set_aside = keys::capture(&tx, plan::TABLES).await?;
+                    keys::drop_all(&tx, &set_aside).await?;
+                    report.keys_set_aside = set_aside.len();
+                    set_aside.len()
+                };
+                let seconds = started.elapsed().as_secs_f64();
+                report.keys_seconds += seconds;
+                on(Event::Keys { step: step.table.to_string(), objects, seconds });
+                continue;
+            }
+        };
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            if step.takes_mode { vec![&subset_ind] } else { vec![] };
-        let run = tx.execute(step.sql, &params);
+            if takes_mode { vec![&subset_ind] } else { vec![] };
+        let run = tx.execute(sql, &params);
         let mut counts = Vec::new();
         let result = with_notices(run, &mut notices, &mut |n| {
             note(&n, &mut counts, &mut report.null_status_wells);
             on(Event::Notice(n.message));
         })
         .await;
-        result.map_err(Error::step(step.sql.trim_start_matches("SELECT ").to_string()))?;
+        result.map_err(Error::step(sql.trim_start_matches("SELECT ").to_string()))?;
         let seconds = started.elapsed().as_secs_f64();
         let rows = counts.iter().find(|(t, _)| t == step.table).map(|(_, n)| *n);
         on(Event::Finished { table: step.table.to_string(), rows, seconds });
@@ -131,7 +175,9 @@ pub async fn replicate(
     tx.batch_execute("DROP TABLE IF EXISTS xform_well; DROP TABLE IF EXISTS xform_well_run")
         .await
         .map_err(Error::step("drop staging"))?;
+    let committing = Instant::now();
     tx.commit().await.map_err(Error::step("commit"))?;
+    report.commit_seconds = committing.elapsed().as_secs_f64();
     lock.release().await?;
 
     for t in &mut report.tables {
