@@ -45,14 +45,13 @@ pub enum Error {
     /// An index or key set aside for the load could not be re-created: the loaded rows break it
     /// (an unknown code, a duplicate plate number, ...).
     #[error(
-        "cannot re-create {object} after the load: {source}\nhint: nothing was committed, the previous rows, keys and indexes are unchanged; correct the legacy value the server names, or add the missing code to the code tables"
+        "cannot re-create {object} after the load: {reason}\nhint: nothing was committed, the previous rows, keys and indexes are unchanged; correct the legacy value named above, or add the missing code to the code tables"
     )]
     Restore {
         /// ``foreign key `x` on `well` ``.
         object: String,
-        /// The database error (its detail names the offending value).
-        #[source]
-        source: tokio_postgres::Error,
+        /// The server's message and detail (the detail names the offending value).
+        reason: String,
     },
     /// Connecting, locking, ...
     #[error(transparent)]
@@ -83,6 +82,18 @@ fn list(tables: &[(String, i64)]) -> String {
 }
 
 impl Error {
+    /// [`Error::Restore`] from the server's error.
+    pub(crate) fn restore(object: String, source: &tokio_postgres::Error) -> Error {
+        let reason = match source.as_db_error() {
+            Some(db) => match db.detail() {
+                Some(detail) => format!("{} ({detail})", db.message()),
+                None => db.message().to_string(),
+            },
+            None => source.to_string(),
+        };
+        Error::Restore { object, reason }
+    }
+
     pub(crate) fn step(step: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
         let step = step.into();
         move |source| {

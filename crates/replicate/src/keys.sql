@@ -1,21 +1,26 @@
 -- What the load sets aside on the tables it reloads ($1, names as text): their foreign keys,
--- their unique and exclusion constraints, and their other non-primary indexes, each with the
+-- their primary key, unique and exclusion constraints, and their other indexes, each with the
 -- definition the server itself prints (pg_get_constraintdef / pg_get_indexdef) and its comment.
 --
--- Kept in place: primary keys; CHECK and NOT NULL constraints (checked per row, cheaply); and
--- any unique index a foreign key of another table depends on (dropping it would need that key
--- dropped too). Foreign keys of other tables that point at the reloaded ones stay as well:
--- those tables are emptied by the TRUNCATE ... CASCADE, so inserts queue nothing for them.
+-- Kept in place: CHECK and NOT NULL constraints (checked per row, cheaply), indexes marked for
+-- CLUSTER or REPLICA IDENTITY, and any key or index a foreign key of another table depends on
+-- (`well`'s primary key: dropping it would need `activity_submission`'s key to well dropped
+-- too). Foreign keys of other tables that point at the reloaded ones stay as well: those
+-- tables are emptied by the TRUNCATE ... CASCADE, so inserts queue nothing for them.
 --
--- Columns: kind (f = foreign key, u = unique/exclusion constraint, i = index), schema, table,
--- name, definition, comment.
+-- Columns: kind (f = foreign key, u = primary key, unique or exclusion constraint, i = index),
+-- schema, table, name, definition, comment.
 WITH reloaded AS (
   SELECT to_regclass(t)::oid AS oid FROM unnest($1::text[]) AS t
 ),
 needed AS (
-  -- Indexes a foreign key that stays relies on.
+  -- Indexes a foreign key that stays relies on, and indexes whose marks a re-creation would
+  -- lose (CLUSTER's choice, REPLICA IDENTITY USING INDEX).
   SELECT c.conindid AS oid FROM pg_constraint c
    WHERE c.contype = 'f' AND c.conrelid NOT IN (SELECT oid FROM reloaded)
+  UNION ALL
+  SELECT i.indexrelid FROM pg_index i
+   WHERE i.indrelid IN (SELECT oid FROM reloaded) AND (i.indisclustered OR i.indisreplident)
 )
 SELECT CASE c.contype WHEN 'f' THEN 'f' ELSE 'u' END, n.nspname::text, t.relname::text,
        c.conname::text, pg_get_constraintdef(c.oid), obj_description(c.oid, 'pg_constraint')
@@ -23,7 +28,7 @@ SELECT CASE c.contype WHEN 'f' THEN 'f' ELSE 'u' END, n.nspname::text, t.relname
   JOIN pg_class t ON t.oid = c.conrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
  WHERE c.conrelid IN (SELECT oid FROM reloaded)
-   AND (c.contype = 'f' OR (c.contype IN ('u', 'x') AND c.conindid NOT IN (SELECT oid FROM needed)))
+   AND (c.contype = 'f' OR (c.contype IN ('p', 'u', 'x') AND c.conindid NOT IN (SELECT oid FROM needed)))
 UNION ALL
 SELECT 'i', n.nspname::text, t.relname::text, x.relname::text, pg_get_indexdef(i.indexrelid),
        obj_description(i.indexrelid, 'pg_class')
@@ -32,7 +37,6 @@ SELECT 'i', n.nspname::text, t.relname::text, x.relname::text, pg_get_indexdef(i
   JOIN pg_class t ON t.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
  WHERE i.indrelid IN (SELECT oid FROM reloaded)
-   AND NOT i.indisprimary
    AND i.indexrelid NOT IN (SELECT oid FROM needed)
    -- indexes of constraints come and go with their constraint
    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid

@@ -6,6 +6,7 @@
 mod crafted;
 mod driver;
 mod fdw;
+mod keys;
 
 use devdb::{TemplateSpec, TestDb};
 use pg::Target;
