@@ -83,7 +83,7 @@ async fn well_rules() {
 }
 
 /// The children's rules: assembly types, UNK/USGM codes, drive shoe, all-NULL perforations,
-/// coalesced audit columns, and children of filtered wells.
+/// coalesced audit columns, children of filtered wells, and orphans.
 #[tokio::test]
 async fn child_rules() {
     let Some(db) = coded_db("child_rules").await else { return };
@@ -94,7 +94,8 @@ async fn child_rules() {
         "INSERT INTO wells.wells_wells (well_id, well_tag_number, acceptance_status_code, who_created)
          VALUES (21, 100010, 'ACCEPTED', 'ETL'), (22, 100011, 'PENDING', 'ETL');
          INSERT INTO wells.wells_screens (screen_id, well_id, screen_from, screen_assembly_type_code, who_created)
-         VALUES (1, 21, 1.5, 'L', 'S'), (2, 21, 2, 'K  & Riser', 'S'), (3, 21, 3, NULL, 'S'), (4, 22, 4, 'L', 'S');
+         VALUES (1, 21, 1.5, 'L', 'S'), (2, 21, 2, 'K  & Riser', 'S'), (3, 21, 3, NULL, 'S'), (4, 22, 4, 'L', 'S'),
+                (5, 99, 5, 'L', 'S');
          INSERT INTO wells.wells_production_data (production_data_id, well_id, yield_estimated_method_code,
                 test_rate_units_code, test_rate, who_created, when_created)
          VALUES (1, 21, 'UNK', 'USGM', 5, 'P', '2010-01-01'), (2, 21, 'AIR_LIFT', 'GPM', 6, 'P', '2010-01-01');
@@ -138,5 +139,9 @@ async fn child_rules() {
         ["clay|NULL", "sand|USGPM"]
     );
     let screen = report.tables.iter().find(|r| r.table == "screen").expect("screen");
+    // The screen of well_id 99, which does not exist, is an orphan: outside every other count.
     assert_eq!((screen.source, screen.rejected, screen.loaded), (4, 1, 3));
+    assert_eq!(screen.orphaned, Some(1));
+    let casing = report.tables.iter().find(|r| r.table == "casing").expect("casing");
+    assert_eq!(casing.orphaned, Some(0));
 }
