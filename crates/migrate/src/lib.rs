@@ -25,5 +25,6 @@ pub use apply::{Options, Report, migrate_all, plan, run, status};
 pub use error::{Error, Result};
 pub use plan::{Drifted, Inconsistent, Listed, Partial, State, Status, Step};
 pub use render::{render_plan, render_showmigrations, render_sql};
-pub use source::{Key, Migration, Repeatable, Source, load};
+pub use source::{Key, Migration, Repeatable, Source, load, parse_header};
+pub use split::{Statement, split_statements};
 pub use squash::{Squashed, squash, write_squash};

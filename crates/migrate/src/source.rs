@@ -128,7 +128,7 @@ pub fn load(dir: &Path) -> Result<Source> {
             match kind {
                 FileKind::Up { number, name } => {
                     let key = Key::new(&app, name);
-                    source.migrations.push(parse(key, number, &path, text)?);
+                    source.migrations.push(parse_header(key, number, &path, text)?);
                 }
                 FileKind::Down { name } => downs.push((Key::new(&app, name), path, text)),
                 FileKind::Repeatable { name } => source.repeatables.push(Repeatable {
@@ -210,8 +210,10 @@ pub(crate) fn classify(path: &Path, file_name: &str) -> Result<FileKind> {
     })
 }
 
-/// Parses the header of a migration: the leading comment lines.
-pub(crate) fn parse(key: Key, number: u32, path: &Path, sql: String) -> Result<Migration> {
+/// Parses one migration's text as [`load`] does for the file at `path`: the header (the leading
+/// comment lines `-- depends:`, `-- replaces:`, `-- no-transaction`) and the checksum; `down` is
+/// left empty. Public for the fuzz targets; [`load`] is how a folder is read.
+pub fn parse_header(key: Key, number: u32, path: &Path, sql: String) -> Result<Migration> {
     let mut m = Migration {
         checksum: checksum(&sql),
         key,
@@ -314,19 +316,21 @@ mod tests {
     }
 
     fn check_header(sql: &str, expected: &str) {
-        let got = match parse(Key::new("a", "0002_x"), 2, Path::new("a/0002_x.sql"), sql.into()) {
-            Ok(m) => {
-                let deps: Vec<String> = m.depends.iter().map(|(k, l)| format!("{k}@{l}")).collect();
-                let reps: Vec<String> = m.replaces.iter().map(Key::to_string).collect();
-                format!(
-                    "depends [{}] replaces [{}] atomic {}",
-                    deps.join(", "),
-                    reps.join(", "),
-                    m.atomic
-                )
-            }
-            Err(e) => format!("error: {e}").lines().next().unwrap_or_default().to_string(),
-        };
+        let got =
+            match parse_header(Key::new("a", "0002_x"), 2, Path::new("a/0002_x.sql"), sql.into()) {
+                Ok(m) => {
+                    let deps: Vec<String> =
+                        m.depends.iter().map(|(k, l)| format!("{k}@{l}")).collect();
+                    let reps: Vec<String> = m.replaces.iter().map(Key::to_string).collect();
+                    format!(
+                        "depends [{}] replaces [{}] atomic {}",
+                        deps.join(", "),
+                        reps.join(", "),
+                        m.atomic
+                    )
+                }
+                Err(e) => format!("error: {e}").lines().next().unwrap_or_default().to_string(),
+            };
         assert_eq!(got, expected, "{sql:?}");
     }
 

@@ -5,11 +5,17 @@
 //! `;`: `--` and nested `/* */` comments, `'...'` literals (with `''`), `E'...'` literals (with
 //! backslash escapes), `"..."` identifiers and `$tag$...$tag$` bodies. It does not parse SQL.
 
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
 /// One statement: its text without the `;`, and the 1-based line where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Statement {
-    pub(crate) text: String,
-    pub(crate) line: usize,
+pub struct Statement {
+    /// The statement from its first byte to the byte before its `;`, trailing whitespace removed.
+    pub text: String,
+    /// The 1-based line of its first byte.
+    pub line: usize,
 }
 
 /// Unterminated quote or comment, with the line where it began.
@@ -19,8 +25,19 @@ pub(crate) struct SplitError {
     pub(crate) reason: String,
 }
 
+/// The statements of a no-transaction migration as `migrate` sends them, one by one; an
+/// unterminated quote or comment is [`Error::MalformedSql`] naming `path`. Public for the fuzz
+/// targets and tools that show statements.
+pub fn split_statements(path: &Path, sql: &str) -> Result<Vec<Statement>> {
+    split(sql).map_err(|e| Error::MalformedSql {
+        path: path.into(),
+        line: e.line,
+        reason: e.reason,
+    })
+}
+
 /// The statements of `sql`, skipping empty ones and comments between statements.
-pub(crate) fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
+pub(crate) fn split(sql: &str) -> std::result::Result<Vec<Statement>, SplitError> {
     let b = sql.as_bytes();
     let line_of = |pos: usize| 1 + b[..pos].iter().filter(|&&c| c == b'\n').count();
     let unterminated = |pos: usize, what: &str| SplitError {
@@ -40,13 +57,13 @@ pub(crate) fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
             i = skip_block_comment(b, i).ok_or_else(|| unterminated(i, "comment"))?;
             continue;
         }
-        if c.is_ascii_whitespace() {
+        if is_space(c) {
             i += 1;
             continue;
         }
         if c == b';' {
             if let Some(s) = start.take() {
-                out.push(Statement { text: sql[s..i].trim_end().to_string(), line: line_of(s) });
+                out.push(Statement { text: trim_end(&sql[s..i]).to_string(), line: line_of(s) });
             }
             i += 1;
             continue;
@@ -71,9 +88,20 @@ pub(crate) fn split(sql: &str) -> Result<Vec<Statement>, SplitError> {
         };
     }
     if let Some(s) = start {
-        out.push(Statement { text: sql[s..].trim_end().to_string(), line: line_of(s) });
+        out.push(Statement { text: trim_end(&sql[s..]).to_string(), line: line_of(s) });
     }
     Ok(out)
+}
+
+/// Whitespace as PostgreSQL's lexer has it (`space` in `scan.l`: `[ \t\n\r\f\v]`). The lexer skips and the trim
+/// removes the same set: `u8::is_ascii_whitespace` lacks `\v` and `str::trim_end` also takes
+/// Unicode spaces, so a statement of only `\v` came out empty (found by `cargo xtask fuzz`).
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+fn trim_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c.is_ascii() && is_space(c as u8))
 }
 
 fn is_ident(c: u8) -> bool {
@@ -166,6 +194,22 @@ mod tests {
         check(";;  ;\n", &[]);
         check("", &[]);
         check("-- only a comment\n/* and another */\n", &[]);
+    }
+
+    #[test]
+    fn whitespace() {
+        check("\x0b", &[]);
+        check("SELECT 1\x0b\x0c;\x0b;", &[("SELECT 1", 1)]);
+        // Not whitespace to PostgreSQL: it is sent, and the server reports the syntax error.
+        check("SELECT 1;\u{a0};", &[("SELECT 1", 1), ("\u{a0}", 1)]);
+    }
+
+    /// Inputs `cargo xtask fuzz` found, each kept as it crashed the target.
+    #[test]
+    fn fuzz_regressions() {
+        // `\v` after the last statement: the lexer took it for a statement, the trim emptied it.
+        let sql = include_str!("../tests/fuzz/sql_splitter_vertical_tab.sql");
+        check(sql, &[("DROP TABLE \"profile\"", 1)]);
     }
 
     #[test]

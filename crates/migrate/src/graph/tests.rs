@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::source::parse;
+use crate::source::parse_header as parse;
 
 /// A source from `(app/name, header)` pairs; the SQL body is irrelevant to the graph.
 pub(crate) fn source(files: &[(&str, &str)]) -> Source {
