@@ -25,3 +25,4 @@ pub use error::{Error, Reference};
 pub use load::{
     LoadOptions, LoadReport, Loaded, Progress, TableReport, check_live, load_dir, loaded,
 };
+pub use table::{CodeTable, Row, parse_csv};

@@ -10,24 +10,24 @@ use crate::Error;
 
 /// One CSV file: the table it fills, its header and its rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CodeTable {
+pub struct CodeTable {
     /// The table name: the file name without `.csv`.
-    pub(crate) name: String,
+    pub name: String,
     /// Where it was read from.
-    pub(crate) path: PathBuf,
+    pub path: PathBuf,
     /// The header row.
-    pub(crate) columns: Vec<String>,
+    pub columns: Vec<String>,
     /// The data rows, in file order.
-    pub(crate) rows: Vec<Row>,
+    pub rows: Vec<Row>,
 }
 
 /// One data row; `None` is NULL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Row {
+pub struct Row {
     /// The line the row starts on (the header is line 1).
-    pub(crate) line: u64,
+    pub line: u64,
     /// One value per header column (a ragged row is an error, never a row).
-    pub(crate) values: Vec<Option<String>>,
+    pub values: Vec<Option<String>>,
 }
 
 impl CodeTable {
@@ -42,6 +42,13 @@ pub(crate) fn read(path: &Path) -> Result<CodeTable, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     parse(&name, path, &bytes)
+}
+
+/// Parses the CSV text of code table `name` as [`crate::check_dir`] reads `<name>.csv`: the
+/// header and the rows, or every defect found (syntax, UTF-8, ragged rows), each naming its
+/// line. Public for the fuzz targets; nothing about the values' meaning is checked here.
+pub fn parse_csv(name: &str, bytes: &[u8]) -> Result<CodeTable, Error> {
+    parse(name, Path::new(&format!("{name}.csv")), bytes)
 }
 
 /// Parses CSV bytes already read. Pure; the unit tests call it directly.
@@ -62,9 +69,10 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
             Err(err) => {
                 let line = lines_seen
                     + 1
-                    + memchr_count(
-                        &bytes[counted.min(start.byte() as usize)
-                            ..(start.byte() as usize).min(bytes.len())],
+                    + line_breaks(
+                        bytes,
+                        counted.min(start.byte() as usize)
+                            ..(start.byte() as usize).min(bytes.len()),
                     );
                 problems.push(Error::Syntax { file: file.clone(), line, reason: err.to_string() });
                 break;
@@ -77,7 +85,7 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
         while from < to && matches!(bytes[from], b'\r' | b'\n') {
             from += 1;
         }
-        lines_seen += memchr_count(&bytes[counted.min(from)..from]);
+        lines_seen += line_breaks(bytes, counted.min(from)..from);
         counted = counted.max(from);
         let line = lines_seen + 1;
         let quoted = quoted_fields(&bytes[from.min(to)..to]);
@@ -139,30 +147,52 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
     Ok(CodeTable { name: name.to_string(), path: path.to_path_buf(), columns, rows })
 }
 
-fn memchr_count(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+/// The line endings that begin in `range` of `bytes`: LF, CRLF, and a bare CR, which the `csv`
+/// reader also takes for the end of a record. Counting only LF put every row of a CR-only file
+/// on line 1, the header's line (found by `cargo xtask fuzz`).
+fn line_breaks(bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+    let breaks = bytes[range.clone()].iter().enumerate().filter(|&(i, &b)| {
+        b == b'\n' || (b == b'\r' && bytes.get(range.start + i + 1) != Some(&b'\n'))
+    });
+    breaks.count() as u64
 }
 
 /// For each field of one raw record, whether it was written with quotes. The `csv` crate
 /// unquotes without saying so, and an empty field means NULL only when it was not quoted.
+///
+/// The rules are `csv`'s: a field is quoted when its first byte is `"`; inside, `""` is a quote
+/// and a lone `"` ends the quoting; a `"` later in a field (`6" casing`) is a plain byte.
+/// Toggling on every `"` lost count after such a byte, and a quoted `""` further on in the row
+/// became NULL (found by `cargo xtask fuzz`).
 fn quoted_fields(raw: &[u8]) -> Vec<bool> {
-    let mut out = Vec::new();
-    let mut at_start = true;
-    let mut in_quotes = false;
-    for &b in raw {
-        if at_start {
-            out.push(b == b'"');
-            at_start = false;
-        }
-        match b {
-            // A doubled quote inside a quoted field toggles twice: net effect none.
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => at_start = true,
-            b'\r' | b'\n' if !in_quotes => break,
-            _ => {}
-        }
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        AfterQuote,
     }
-    if at_start {
+    let mut out = Vec::new();
+    let mut state = State::Start;
+    for &b in raw {
+        if state == State::Start {
+            out.push(b == b'"');
+            if b == b'"' {
+                state = State::Quoted;
+                continue;
+            }
+            state = State::Unquoted;
+        }
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::AfterQuote,
+            (State::Quoted, _) => State::Quoted,
+            (State::AfterQuote, b'"') => State::Quoted,
+            (_, b',') => State::Start,
+            (_, b'\r' | b'\n') => return out,
+            _ => State::Unquoted,
+        };
+    }
+    if state == State::Start {
         out.push(false);
     }
     out
@@ -209,6 +239,32 @@ mod tests {
         );
         check("a,b\n1,\"two\nlines\"\n2,z\n", "a|b\n2: [1] [two\nlines]\n4: [2] [z]");
         check("a,b\r\n1,\r\n,\"\"\r\n\r\n3,x", "a|b\n2: [1] ∅\n3: ∅ []\n5: [3] [x]");
+    }
+
+    #[test]
+    fn bare_carriage_returns_end_lines() {
+        check("a,b\r1,2\r\r3,\"x\ry\"\r4,z", "a|b\n2: [1] [2]\n4: [3] [x\ry]\n6: [4] [z]");
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_a_plain_byte() {
+        check("a,b,c\n6\" pipe,,\"\"\n", "a|b|c\n2: [6\" pipe] ∅ []");
+        check("a,b,c\nx\"\"y,\"\",\"q\"\"\"\n", "a|b|c\n2: [x\"\"y] [] [q\"]");
+        check("a,b\n\"x\"y,\"\"\n", "a|b\n2: [xy] []");
+    }
+
+    /// Inputs `cargo xtask fuzz` found, each kept as it crashed the target.
+    #[test]
+    fn fuzz_regressions() {
+        // Bare CRs end records, but only LF counted as a line: every row was on line 1.
+        let bytes = include_bytes!("../tests/fuzz/csv_reader_bare_cr.csv");
+        let table = parse("t", Path::new("t.csv"), bytes).expect("three columns, one row");
+        assert_eq!(table.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2]);
+        // A `"` inside an unquoted field flipped the quote tracking: the quoted `""` later in
+        // the row came out NULL instead of the empty string.
+        let bytes = include_bytes!("../tests/fuzz/csv_reader_stray_quote.csv");
+        let table = parse("t", Path::new("t.csv"), bytes).expect("three columns");
+        assert_eq!(table.rows[0].values[1..], [None, Some(String::new())]);
     }
 
     #[test]
