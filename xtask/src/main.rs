@@ -15,6 +15,7 @@ mod ci;
 mod codes_cmd;
 mod db;
 mod fdw_cmd;
+mod fuzz;
 mod health;
 mod legacy;
 mod migrate_cmd;
@@ -89,6 +90,8 @@ enum Command {
     Ci(ci::Args),
     /// The performance scenarios, each against its baseline in the same run.
     Bench(bench::Args),
+    /// Run the fuzz targets (not in CI): header parser, statement splitter, CSV reader.
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -117,6 +120,7 @@ fn main() -> std::process::ExitCode {
             Command::Health(args) => health::run(args, &ctx).await,
             Command::Ci(args) => ci::run(args, &ctx).await,
             Command::Bench(args) => bench::run(args, &ctx).await,
+            Command::Fuzz(args) => fuzz::run(args, &ctx).await,
         }
     });
     // Shut down without waiting for detached tasks (connection drivers) to notice.

@@ -1,0 +1,1 @@
+CREATE TABLE f_one (id int);

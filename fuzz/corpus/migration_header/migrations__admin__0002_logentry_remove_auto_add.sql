@@ -1,0 +1,1 @@
+-- Django 5.2 `admin 0002_logentry_remove_auto_add`: a Python-side default only, no SQL.

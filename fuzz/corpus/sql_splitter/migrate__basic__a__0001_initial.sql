@@ -1,0 +1,1 @@
+CREATE TABLE a_one (id int);

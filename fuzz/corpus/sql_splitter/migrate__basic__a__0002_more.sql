@@ -1,0 +1,1 @@
+CREATE TABLE a_two (id int);

@@ -1,0 +1,1 @@
+CREATE TABLE n_zero (id int);

@@ -1,0 +1,2 @@
+-- Django 5.2 `auth 0006_require_contenttypes_0002`: a dependency only, no SQL.
+-- depends: contenttypes 0002_remove_content_type_name

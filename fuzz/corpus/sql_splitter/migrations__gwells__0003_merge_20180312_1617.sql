@@ -1,0 +1,2 @@
+-- The seed's merge of the two 0002 branches: no SQL.
+-- depends: gwells 0002_onlinesurvey, gwells 0002_profile

@@ -1,0 +1,39 @@
+-- Replication drivers with the seed's names, signatures and split (gwells-domain §4.2), so a
+-- pod can still run `psql -c 'SELECT db_replicate_step1(_subset_ind=>true)'` then
+-- `psql -c 'SELECT db_replicate_step2()'`. `cargo xtask replicate` runs the same per-table
+-- functions itself, with counts, verification and a report.
+
+DROP FUNCTION IF EXISTS db_replicate_step1(boolean);
+DROP FUNCTION IF EXISTS db_replicate_step2();
+
+CREATE OR REPLACE FUNCTION db_replicate_step1(_subset_ind boolean DEFAULT true) RETURNS void
+LANGUAGE plpgsql AS $function$
+BEGIN
+  PERFORM populate_xform(_subset_ind);
+  -- Cascades into well and every table that references it (activity_submission included).
+  TRUNCATE TABLE bcgs_number CASCADE;
+  PERFORM migrate_bcgs();
+  TRUNCATE TABLE well CASCADE;
+  PERFORM populate_well();
+  PERFORM migrate_screens();
+  PERFORM migrate_production();
+  PERFORM replicate_reset_sequences();
+END;
+$function$;
+
+CREATE OR REPLACE FUNCTION db_replicate_step2() RETURNS void
+LANGUAGE plpgsql AS $function$
+BEGIN
+  PERFORM migrate_casings();
+  PERFORM migrate_perforations();
+  PERFORM migrate_aquifers();
+  PERFORM migrate_lithology();
+  DROP TABLE IF EXISTS xform_well;
+  DROP TABLE IF EXISTS xform_well_run;
+END;
+$function$;
+
+COMMENT ON FUNCTION db_replicate_step1(boolean) IS
+  'Replication step 1 (one transaction): stage wells, truncate, load bcgs_number, well, screen, production_data, reset sequences.';
+COMMENT ON FUNCTION db_replicate_step2() IS
+  'Replication step 2: load casing, perforation, aquifer_well, lithology_description, drop the staging tables.';
