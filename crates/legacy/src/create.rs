@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use crate::generate::{MAX_WELLS, TagLayout, generator_sql};
+use tokio_postgres::types::{ToSql, Type};
+
+use crate::generate::{FUNCTIONAL_TAGS, MAX_WELLS, TagLayout, generator_steps};
 use crate::{Error, Spec};
 
 /// The nine tables replication reads, in creation order.
@@ -37,6 +39,8 @@ pub struct Summary {
     pub statuses: BTreeMap<String, i64>,
     /// Wells whose tag is in the subset range 100001..113567, any status.
     pub subset_wells: i64,
+    /// How many of the functional-test tags (domain §8) exist as ACCEPTED wells.
+    pub functional_tags: i64,
     /// Rows a correct full replication writes, per target table.
     pub expected_full: BTreeMap<String, i64>,
     /// Rows a correct subset replication writes, per target table.
@@ -55,15 +59,28 @@ impl Summary {
     }
 }
 
-/// The schema comment that records which spec generated it.
+/// The start of every marker, whatever the generator's version.
+const MARKER: &str = "gwells-db legacy stand-in";
+
+/// The generator's version in the marker: another version gives other content for the same
+/// spec. The first generator wrote none.
+const GENERATOR: &str = "v2";
+
+/// The schema comment that records which generator and spec made it.
 fn marker(spec: &Spec) -> String {
-    format!("gwells-db legacy stand-in: wells={} seed={}", spec.wells, spec.seed)
+    format!("{MARKER} {GENERATOR}: {}", spec_part(spec))
+}
+
+fn spec_part(spec: &Spec) -> String {
+    format!("wells={} seed={}", spec.wells, spec.seed)
 }
 
 /// Creates the stand-in schema `spec.schema` in `target`'s database and fills it, in one
 /// transaction under the tool's advisory lock. When the schema already holds the stand-in of
-/// the same spec, nothing is done; anything else in its place is an error unless
-/// `spec.replace` is set.
+/// the same spec by this generator, nothing is done; the same spec by another version of the
+/// generator is generated again; anything else in its place is an error unless `spec.replace`
+/// is set. The tables are UNLOGGED (a throwaway copy needs no WAL): a server crash empties
+/// them, and the next call finds its own marker over too few wells and generates them again.
 pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> {
     if spec.wells > MAX_WELLS {
         return Err(Error::TooMany { wells: spec.wells, max: MAX_WELLS });
@@ -87,17 +104,19 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
         .map_err(Error::db(s, "reading the catalog"))?
         .map(|r| r.get(0));
     if let Some(comment) = &existing {
-        if comment.as_deref() == Some(marker(spec).as_str()) && !spec.replace {
+        let text = comment.as_deref().unwrap_or_default();
+        let ours = text.starts_with(MARKER) && text.ends_with(&format!(": {}", spec_part(spec)));
+        let current = text == marker(spec);
+        if current && !spec.replace && intact(&conn, &schema, spec.wells).await {
             drop(lock);
             return summarize(&conn, spec, false, Duration::ZERO).await;
         }
-        if !spec.replace {
+        if !ours && !spec.replace {
             let found = comment.clone().unwrap_or_else(|| "no generator marker".to_string());
             return Err(Error::Exists { schema: spec.schema.clone(), found });
         }
     }
     let started = Instant::now();
-    let layout = TagLayout::new(spec.wells);
     let tx = conn.transaction().await.map_err(Error::db(s, "BEGIN"))?;
     let step = |name| Error::db(s, name);
     if existing.is_some() {
@@ -108,36 +127,7 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
     tx.batch_execute(&format!("CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"))
         .await
         .map_err(step("creating the schema"))?;
-    tx.batch_execute(include_str!("schema.sql")).await.map_err(step("creating the tables"))?;
-    tx.batch_execute(
-        "CREATE TEMP TABLE legacy_params (seed bigint, wells bigint, bcgs bigint, a bigint, b bigint,
-             c bigint, span_a bigint, span_b bigint, span_c bigint, start_b bigint, start_c bigint)
-         ON COMMIT DROP",
-    )
-    .await
-    .map_err(step("preparing the generator"))?;
-    let wells = i64::from(spec.wells);
-    let bcgs = (wells / 25).max(1);
-    tx.execute(
-        "INSERT INTO legacy_params VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        &[
-            &spec.seed,
-            &wells,
-            &bcgs,
-            &layout.a,
-            &layout.b,
-            &layout.c,
-            &layout.span_a,
-            &layout.span_b,
-            &layout.span_c,
-            &layout.start_b,
-            &layout.start_c,
-        ],
-    )
-    .await
-    .map_err(step("preparing the generator"))?;
-    tx.batch_execute(&generator_sql()).await.map_err(step("generating rows"))?;
-    tx.batch_execute(include_str!("indexes.sql")).await.map_err(step("building the keys"))?;
+    generate(&tx, spec).await?;
     let comment = pg::quote::literal(&marker(spec))
         .map_err(|_| Error::BadSchema { schema: s.to_string() })?;
     tx.batch_execute(&format!("COMMENT ON SCHEMA {schema} IS {comment}"))
@@ -147,6 +137,55 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
     let elapsed = started.elapsed();
     lock.release().await.map_err(Error::pg(s, "unlocking"))?;
     summarize(&conn, spec, true, elapsed).await
+}
+
+/// Runs the generator's steps and builds the keys, in `tx`, with search_path on the new schema.
+async fn generate(tx: &tokio_postgres::Transaction<'_>, spec: &Spec) -> Result<(), Error> {
+    let step = |name| Error::db(&spec.schema, name);
+    let (prelude, steps) = generator_steps();
+    tx.batch_execute(&prelude).await.map_err(step("preparing the generator"))?;
+    let layout = TagLayout::new(spec.wells);
+    let wells = i64::from(spec.wells);
+    let bcgs = (wells / 25).max(1);
+    let (moved, tags): (Vec<i64>, Vec<i64>) = layout.moves().into_iter().unzip();
+    let params: [&(dyn ToSql + Sync); 13] = [
+        &spec.seed,
+        &wells,
+        &bcgs,
+        &layout.a,
+        &layout.b,
+        &layout.c,
+        &layout.span_a,
+        &layout.span_b,
+        &layout.span_c,
+        &layout.start_b,
+        &layout.start_c,
+        &moved,
+        &tags,
+    ];
+    // Every step declares all thirteen, used or not.
+    let mut types = [Type::INT8; 13];
+    types[11] = Type::INT8_ARRAY;
+    types[12] = Type::INT8_ARRAY;
+    for generator_step in steps {
+        let statement = tx
+            .prepare_typed(&generator_step.sql, &types)
+            .await
+            .map_err(step(generator_step.name))?;
+        tx.execute(&statement, &params).await.map_err(step(generator_step.name))?;
+    }
+    tx.batch_execute(include_str!("indexes.sql")).await.map_err(step("building the keys"))?;
+    Ok(())
+}
+
+/// Whether the stand-in in `schema` still holds its `wells` wells (a crash empties UNLOGGED
+/// tables but keeps the schema and its marker). Any error reads as "no": it is regenerated.
+async fn intact(conn: &pg::Conn, schema: &str, wells: u32) -> bool {
+    let sql = format!("SELECT count(*) FROM {schema}.wells_wells");
+    match conn.query_one(&sql, &[]).await {
+        Ok(row) => row.get::<_, i64>(0) == i64::from(wells),
+        Err(_) => false,
+    }
 }
 
 async fn summarize(
@@ -192,6 +231,15 @@ async fn summarize(
         .await
         .map_err(Error::db(s, "counting the subset"))?
         .get(0);
+    let functional_tags: i64 = conn
+        .query_one(
+            "SELECT count(*) FROM wells_wells
+              WHERE well_tag_number = ANY($1::bigint[]) AND acceptance_status_code = 'ACCEPTED'",
+            &[&FUNCTIONAL_TAGS.to_vec()],
+        )
+        .await
+        .map_err(Error::db(s, "counting the functional-test tags"))?
+        .get(0);
     let (mut expected_full, mut expected_subset) = (BTreeMap::new(), BTreeMap::new());
     for r in conn
         .query(include_str!("expected.sql"), &[])
@@ -216,6 +264,7 @@ async fn summarize(
         rows,
         statuses,
         subset_wells,
+        functional_tags,
         expected_full,
         expected_subset,
         dirt,

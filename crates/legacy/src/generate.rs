@@ -1,5 +1,5 @@
 //! The generator's shape: rates of each kind of dirt, the layout of tag numbers, and the SQL
-//! with those numbers filled in. Pure; [`crate::create`] runs it.
+//! with those numbers filled in, split into named steps. Pure; [`crate::create`] runs it.
 //!
 //! Rates are per mille of the rows of the table named (or of the wells, for well columns).
 //! Child counts: screens on 40 % of wells (1–3), production data on 60 % (1), casings on 85 %
@@ -55,6 +55,12 @@ pub const MAX_WELLS: u32 = 2_000_000;
 /// The subset range of replication (domain §4.3), inclusive.
 pub const SUBSET: (i32, i32) = (100_001, 113_567);
 
+/// The tags GWELLS's functional tests expect to exist (domain §8), ascending. Where the layout
+/// leaves one of them in a gap, [`TagLayout::moves`] puts a neighbouring well on it, and the
+/// generator makes the wells holding them ACCEPTED.
+pub const FUNCTIONAL_TAGS: [i64; 8] =
+    [104_671, 105_747, 107_667, 108_025, 108_027, 110_000, 110_749, 113_308];
+
 /// How well indexes 1..=N become tag numbers: three segments, below, inside and above the
 /// subset range, each spread evenly with gaps over its span. With the real ~111k wells the
 /// tags run from 1 to 125,000 and the subset holds ~13.5k wells (the real subset has at most
@@ -95,11 +101,82 @@ impl TagLayout {
         let span_c = c.max(125_000 - i64::from(SUBSET.1));
         TagLayout { a, b, c, span_a, span_b, span_c, start_b, start_c }
     }
+
+    /// The three segments as (first well index, wells, first tag, span).
+    fn segments(&self) -> [(i64, i64, i64, i64); 3] {
+        [
+            (1, self.a, 1, self.span_a),
+            (1 + self.a, self.b, self.start_b, self.span_b),
+            (1 + self.a + self.b, self.c, self.start_c, self.span_c),
+        ]
+    }
+
+    /// The tag of well index `i` (1-based) as the segments place it, before [`Self::moves`].
+    pub fn tag(&self, i: i64) -> i64 {
+        let (first, wells, start, span) = self
+            .segments()
+            .into_iter()
+            .find(|&(first, wells, _, _)| i < first + wells)
+            .unwrap_or(self.segments()[2]);
+        start + ((i - first) * span) / wells.max(1)
+    }
+
+    /// The wells that move onto the [`FUNCTIONAL_TAGS`] the segments leave in gaps, as
+    /// (well index, tag): for each such tag, the nearest well below it in its segment, else the
+    /// nearest above, unless that well already holds or took a functional tag. Moves stay
+    /// inside a segment, so the subset keeps its count. A tag stays missing only when its
+    /// segment has too few wells around it (a few hundred wells in all place the eight).
+    pub fn moves(&self) -> Vec<(i64, i64)> {
+        let mut moves: Vec<(i64, i64)> = Vec::new();
+        for tag in FUNCTIONAL_TAGS {
+            let Some((first, wells, start, span)) = self
+                .segments()
+                .into_iter()
+                .find(|&(_, wells, start, span)| wells > 0 && (start..start + span).contains(&tag))
+            else {
+                continue;
+            };
+            // The first well at or above the tag: k = ceil(offset * wells / span).
+            let k = ((tag - start) * wells + span - 1) / span;
+            if k < wells && self.tag(first + k) == tag {
+                continue;
+            }
+            let free = |k: i64| {
+                (0..wells).contains(&k)
+                    && !FUNCTIONAL_TAGS.contains(&self.tag(first + k))
+                    && !moves.iter().any(|&(i, _)| i == first + k)
+            };
+            if let Some(k) = [k - 1, k].into_iter().find(|&k| free(k)) {
+                moves.push((first + k, tag));
+            }
+        }
+        moves
+    }
+}
+
+/// One statement of the generator: its name (the step of an error message) and its SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Step {
+    pub(crate) name: &'static str,
+    pub(crate) sql: String,
 }
 
 /// The generator's SQL with the rates filled in (numbers from the constants above, never
-/// input; the seed and sizes travel as bind parameters into `legacy_params`).
-pub(crate) fn generator_sql() -> String {
+/// input; the seed and sizes travel as bind parameters): the batch that precedes the first
+/// `-- step:` line, then one statement per step.
+pub(crate) fn generator_steps() -> (String, Vec<Step>) {
+    let mut parts = include_str!("generate.sql").split("\n-- step: ");
+    let prelude = fill(parts.next().unwrap_or_default());
+    let steps = parts
+        .map(|part| {
+            let (name, sql) = part.split_once('\n').unwrap_or((part, ""));
+            Step { name: name.trim(), sql: fill(sql) }
+        })
+        .collect();
+    (prelude, steps)
+}
+
+fn fill(sql: &str) -> String {
     let rates: &[(&str, u32)] = &[
         ("PENDING", PENDING),
         ("REJECTED", REJECTED),
@@ -120,26 +197,23 @@ pub(crate) fn generator_sql() -> String {
         ("ASSEMBLY_L", ASSEMBLY_L),
         ("ASSEMBLY_K_RISER", ASSEMBLY_K_RISER),
     ];
-    let mut sql = include_str!("generate.sql").to_string();
+    let mut sql = sql.to_string();
     for (name, value) in rates {
         sql = sql.replace(&format!("{{{{{name}}}}}"), &value.to_string());
     }
-    sql
+    let tags: Vec<String> = FUNCTIONAL_TAGS.iter().map(i64::to_string).collect();
+    sql.replace("{{FUNCTIONAL_TAGS}}", &tags.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     fn check(wells: u32, expected: (i64, i64, i64, i64, i64, i64)) {
         let l = TagLayout::new(wells);
-        let last = if l.c > 0 {
-            l.start_c + ((l.c - 1) * l.span_c) / l.c
-        } else if l.b > 0 {
-            l.start_b + ((l.b - 1) * l.span_b) / l.b
-        } else {
-            1 + ((l.a - 1).max(0) * l.span_a) / l.a.max(1)
-        };
+        let last = l.tag(i64::from(wells));
         assert_eq!((l.a, l.b, l.c, l.start_b, l.start_c, last), expected, "{wells} wells");
         assert_eq!(l.a + l.b + l.c, i64::from(wells));
     }
@@ -154,10 +228,99 @@ mod tests {
         check(200_000, (157_400, 24_320, 18_280, 157_401, 181_721, 200_000));
     }
 
+    /// Every tag after the moves, by well index.
+    fn tags(wells: u32) -> Vec<i64> {
+        let l = TagLayout::new(wells);
+        let mut tags: Vec<i64> = (1..=i64::from(wells)).map(|i| l.tag(i)).collect();
+        for (i, tag) in l.moves() {
+            tags[usize::try_from(i - 1).expect("index")] = tag;
+        }
+        tags
+    }
+
+    /// After the moves: tags unique, the subset's count unchanged, and which functional tags
+    /// exist.
+    fn check_functional(wells: u32, expected_missing: &[i64]) {
+        let l = TagLayout::new(wells);
+        let before: Vec<i64> = (1..=i64::from(wells)).map(|i| l.tag(i)).collect();
+        let after = tags(wells);
+        let unique: BTreeSet<i64> = after.iter().copied().collect();
+        assert_eq!(unique.len(), after.len(), "{wells} wells: duplicate tags");
+        let in_subset = |tags: &[i64]| {
+            let (lo, hi) = (i64::from(SUBSET.0), i64::from(SUBSET.1));
+            tags.iter().filter(|t| (lo..=hi).contains(*t)).count()
+        };
+        assert_eq!(in_subset(&after), in_subset(&before), "{wells} wells: subset count");
+        let missing: Vec<i64> =
+            FUNCTIONAL_TAGS.into_iter().filter(|t| !unique.contains(t)).collect();
+        assert_eq!(missing, expected_missing, "{wells} wells: missing functional tags");
+    }
+
     #[test]
-    fn every_placeholder_is_filled() {
-        let sql = generator_sql();
-        assert!(!sql.contains("{{"), "unfilled placeholder in generate.sql");
-        assert!(sql.contains("< 3 THEN 'PENDING'"));
+    fn functional_tags_exist_once_the_subset_has_wells() {
+        check_functional(111_000, &[]);
+        check_functional(111_500, &[]);
+        check_functional(200_000, &[]);
+        check_functional(20_000, &[]);
+        check_functional(5_000, &[]);
+        check_functional(1_000, &[]);
+        check_functional(300, &[]);
+        check_functional(9, &FUNCTIONAL_TAGS[1..]);
+        check_functional(1, &FUNCTIONAL_TAGS);
+    }
+
+    #[test]
+    fn moves_only_where_the_layout_leaves_gaps() {
+        // The subset full: no gaps. 111k wells: gaps, but none on a functional tag.
+        assert_eq!(TagLayout::new(200_000).moves(), vec![]);
+        assert_eq!(TagLayout::new(111_000).moves(), vec![]);
+        // 108025 and 108027 in one gap: the well below takes the first, the one above the
+        // second.
+        let expected = [
+            (4145, 104_671),
+            (4193, 105_747),
+            (4279, 107_667),
+            (4295, 108_025),
+            (4296, 108_027),
+            (4384, 110_000),
+            (4417, 110_749),
+            (4532, 113_308),
+        ];
+        assert_eq!(TagLayout::new(5_000).moves(), expected);
+        // One well in the subset segment: it takes the first tag, the others stay missing.
+        assert_eq!(TagLayout::new(9).moves(), vec![(8, 104_671)]);
+    }
+
+    #[test]
+    fn steps_are_single_filled_statements() {
+        let (prelude, steps) = generator_steps();
+        assert!(prelude.contains("SET LOCAL jit = off"));
+        let code: Vec<&str> = prelude.lines().filter(|l| !l.starts_with("--")).collect();
+        assert!(!code.concat().contains("$1"), "the prelude runs without parameters");
+        let names: BTreeSet<&str> = steps.iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), steps.len(), "step names are unique");
+        for table in crate::TABLES {
+            let step = steps
+                .iter()
+                .find(|s| s.name == format!("generating {table}"))
+                .unwrap_or_else(|| panic!("no step generates `{table}`"));
+            assert!(step.sql.contains(&format!("CREATE UNLOGGED TABLE {table} AS")), "{table}");
+        }
+        for step in &steps {
+            assert!(!step.sql.contains("{{"), "unfilled placeholder in `{}`", step.name);
+            let ends = step
+                .sql
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--") && l.trim_end().ends_with(';'))
+                .count();
+            assert_eq!(ends, 1, "`{}` is not one statement", step.name);
+        }
+        let wells = steps.iter().find(|s| s.name == "generating wells_wells").expect("wells");
+        assert!(wells.sql.contains("< 3 THEN 'PENDING'"));
+        assert!(
+            wells
+                .sql
+                .contains("IN (104671, 105747, 107667, 108025, 108027, 110000, 110749, 113308)")
+        );
     }
 }

@@ -2,13 +2,20 @@
 //!
 //! [`create`] builds, in a PostgreSQL schema (default `wells`), the nine tables replication
 //! reads, shaped as `IMPORT FOREIGN SCHEMA "WELLS"` through oracle_fdw produces them (domain
-//! §2.2, §3.2), and fills them with a deterministic generator that runs inside the server
-//! (set-based SQL over `generate_series`, every value a hash of the seed and the row's index).
+//! §2.2, §3.2; `schema.sql` declares the shape), and fills them with a deterministic generator
+//! that runs inside the server: one `CREATE TABLE ... AS SELECT` per table, computed by parallel
+//! workers, every value a hash of the seed and the row's key (so the same seed gives the same
+//! content whatever the plan). The tables are UNLOGGED: a throwaway copy needs no WAL, and
+//! postgres_fdw reads them like any other; a server crash empties them, and the next [`create`]
+//! of the same spec notices and generates them again.
+//!
 //! The data carries the dirt the real data has (`UNK` codes, `USGM`, `OTH`, `WASH_STATE`,
 //! `Abandoned`, `K  & Riser`, `L`, positive longitudes, control characters standing in for NUL
 //! bytes, Y/N/NULL flags, NULL statuses, NULL update audit columns, all-NULL perforations) at
-//! the rates documented in [`rates`], and only codes that translate into the code tables.
-//! [`Summary`] reports what was generated and what a correct replication must produce from it.
+//! the rates documented in [`rates`], and only codes that translate into the code tables. The
+//! tags GWELLS's functional tests look for ([`FUNCTIONAL_TAGS`]) exist as ACCEPTED wells once
+//! there are a few hundred wells. [`Summary`] reports what was generated and what a correct
+//! replication must produce from it.
 //!
 //! It deliberately knows nothing about the FDW or the GWELLS tables it feeds.
 
@@ -18,7 +25,7 @@ mod generate;
 
 pub use create::{Summary, TABLES, content_hash, create};
 pub use error::Error;
-pub use generate::{MAX_WELLS, SUBSET, TagLayout};
+pub use generate::{FUNCTIONAL_TAGS, MAX_WELLS, SUBSET, TagLayout};
 
 /// The generator's rates, per mille (see each constant).
 pub mod rates {

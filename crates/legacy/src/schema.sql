@@ -1,7 +1,11 @@
--- The nine tables replication reads, shaped as `IMPORT FOREIGN SCHEMA "WELLS"` (oracle_fdw,
+-- The nine tables replication reads, shaped as `IMPORT FOREIGN SCHEMA` (oracle_fdw,
 -- case 'smart') produces them (domain §2.2, §3.2): NUMBER(p,0) → smallint/integer/bigint,
 -- NUMBER(p,s) → numeric(p,s), NUMBER → numeric, VARCHAR2(n) → varchar(n), DATE → timestamp(0).
--- Runs with search_path set to the stand-in's schema; indexes are built after the load.
+--
+-- The declared shape, not run by the generator: its CREATE TABLE ... AS statements
+-- (generate.sql) give each column its type by a cast, and indexes.sql adds the NOT NULLs with
+-- the keys. The database tests create this file beside a generated stand-in and compare the
+-- two catalogs column by column.
 
 CREATE TABLE wells_bcgs_numbers (
     bcgs_id bigint NOT NULL,
