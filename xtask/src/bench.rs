@@ -23,7 +23,8 @@ Examples:
   cargo xtask bench server-start clone    # some scenarios
   cargo xtask bench --runs 20 --json      # JSON on stdout (always written to target/bench/)
 
-Scenarios: server-start, container-start, clone, migrate-apply, codes-load, migrate-check")]
+Scenarios: server-start, container-start, clone, migrate-apply, codes-load, migrate-check,
+replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try --runs 3)")]
 pub struct Args {
     /// Scenarios to run (default: all).
     scenarios: Vec<String>,
@@ -81,8 +82,16 @@ struct Outcome {
     runs: usize,
 }
 
-const ALL: &[&str] =
-    &["server-start", "container-start", "clone", "migrate-apply", "codes-load", "migrate-check"];
+const ALL: &[&str] = &[
+    "server-start",
+    "container-start",
+    "clone",
+    "migrate-apply",
+    "codes-load",
+    "migrate-check",
+    "replicate-vs-copy",
+    "replicate-vs-seed",
+];
 
 #[allow(clippy::print_stdout)]
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
@@ -112,6 +121,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "migrate-apply" => migrate_apply(&env).await?,
             "codes-load" => codes_load(&env).await?,
             "migrate-check" => migrate_check(&env).await?,
+            "replicate-vs-copy" => replicate_full(&env, false).await?,
+            "replicate-vs-seed" => replicate_full(&env, true).await?,
             _ => unreachable!("validated above"),
         };
         say(&format!("bench: {name} ({} runs per side)", args.runs));
@@ -642,6 +653,131 @@ async fn migrate_check(env: &Env) -> Result<Scenario<'_>> {
             })
         }),
         baseline: None,
+    })
+}
+
+/// Full replication of a 111k-well stand-in through postgres_fdw, as `rehearse` runs it (the
+/// driver, verification included), against either a plain `INSERT ... SELECT` of the same rows
+/// between bare local tables (`seed` false; the goal is a rate of at least 0.6× that copy's,
+/// i.e. a time ratio of at most 1/0.6), or the seed's `db_replicate_step1(false)` then
+/// `db_replicate_step2()` as two psql calls (`seed` true; the goal is half its time).
+///
+/// The stand-in and the copy's tables are built once per process and shared by both
+/// scenarios; each run replicates into a fresh clone of the coded template with the foreign
+/// schema set up, untimed.
+async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
+    const WELLS: u32 = 111_000;
+    struct Shared {
+        fdw: fdw::Spec,
+        copy: pg::Target,
+        tables: Vec<String>,
+    }
+    static SHARED: tokio::sync::OnceCell<Shared> = tokio::sync::OnceCell::const_new();
+
+    // A clone of the coded template named `name`, with the foreign schema `wells`.
+    async fn replica_target(env: &Env, spec: &fdw::Spec, name: &str) -> Result<pg::Target> {
+        let target = env.database(name, Some(&env.template(true).await?)).await?;
+        fdw::setup(&target, spec, &fdw::SetupOptions::default()).await?;
+        Ok(target)
+    }
+    async fn replicate(target: &pg::Target) -> Result<Duration> {
+        let options = replicate::Options::new(replicate::Mode::Full);
+        let started = Instant::now();
+        let report = replicate::replicate(target, &options, &mut |_| {}).await?;
+        let took = started.elapsed();
+        anyhow::ensure!(report.verified, "the replication did not verify: {:?}", report.tables);
+        Ok(took)
+    }
+
+    let shared = SHARED
+        .get_or_try_init(|| async {
+            let admin = env.admin().await?;
+            let legacy_db = env.database("bench_legacy", None).await?;
+            let spec = legacy::Spec { wells: WELLS, ..legacy::Spec::default() };
+            legacy::create(&legacy_db, &spec).await?;
+            let host = match admin.config().get_hosts().first() {
+                Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+                Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+                None => "127.0.0.1".to_string(),
+            };
+            let fdw = fdw::Spec::postgres(
+                "wells_legacy",
+                &host,
+                admin.config().get_ports().first().copied().unwrap_or(5432),
+                "bench_legacy",
+                admin.config().get_user().unwrap_or("postgres"),
+                admin.password().unwrap_or_else(|| pg::Secret::new("")),
+                &spec.schema,
+                "wells",
+            );
+            // The copy's source: the replicated rows, in the application's shape, as bare
+            // tables; its destination: the same shape without a single constraint.
+            let copy = replica_target(env, &fdw, "bench_copy").await?;
+            replicate(&copy).await?;
+            let tables: Vec<String> = replicate::TABLES.iter().map(|t| t.to_string()).collect();
+            let mut ddl = String::new();
+            for t in &tables {
+                ddl.push_str(&format!(
+                    "CREATE TABLE copy_src_{t} AS SELECT * FROM {t};
+                     CREATE TABLE copy_dst_{t} AS SELECT * FROM {t} WITH NO DATA;"
+                ));
+            }
+            pg::connect(&copy, "gwells-db bench").await?.batch_execute(&ddl).await?;
+            anyhow::Ok(Shared { fdw, copy, tables })
+        })
+        .await
+        .context("cannot build the replication scenario's stand-in")?;
+
+    Ok(Scenario {
+        name: if seed { "replicate-vs-seed" } else { "replicate-vs-copy" },
+        candidate_label: "replicate --full, 111k wells via postgres_fdw, verified",
+        baseline_label: Some(if seed {
+            "psql db_replicate_step1(false); psql db_replicate_step2()"
+        } else {
+            "plain INSERT ... SELECT, bare local tables (rate vs plain copy = 1/ratio, goal ≥ 0.6)"
+        }),
+        // A rate of 0.6× the copy's is a time of 1/0.6 = 1.667× its time.
+        goal: Goal::MaxRatio(if seed { 0.5 } else { 1.667 }),
+        candidate: Box::new(move || {
+            Box::pin(async move {
+                let target = replica_target(env, &shared.fdw, "bench_replicate").await?;
+                let took = replicate(&target).await?;
+                env.drop_db("bench_replicate").await?;
+                Ok(took)
+            })
+        }),
+        baseline: Some(if seed {
+            Box::new(move || {
+                Box::pin(async move {
+                    let target = replica_target(env, &shared.fdw, "bench_seed").await?;
+                    let took = tokio::task::spawn_blocking(move || -> Result<Duration> {
+                        let one = "SELECT db_replicate_step1(_subset_ind=>false)";
+                        let two = "SELECT db_replicate_step2()";
+                        Ok(psql_timed(&target, &["-c", one])? + psql_timed(&target, &["-c", two])?)
+                    })
+                    .await??;
+                    env.drop_db("bench_seed").await?;
+                    Ok(took)
+                })
+            })
+        } else {
+            Box::new(move || {
+                Box::pin(async move {
+                    let conn = pg::connect(&shared.copy, "gwells-db bench").await?;
+                    let (mut empty, mut copy) = (String::new(), String::from("BEGIN;"));
+                    for t in &shared.tables {
+                        empty.push_str(&format!("TRUNCATE copy_dst_{t};"));
+                        copy.push_str(&format!(
+                            "INSERT INTO copy_dst_{t} SELECT * FROM copy_src_{t};"
+                        ));
+                    }
+                    conn.batch_execute(&empty).await?;
+                    let started = Instant::now();
+                    conn.batch_execute(&(copy + "COMMIT")).await?;
+                    Ok(started.elapsed())
+                })
+            })
+        }),
     })
 }
 
