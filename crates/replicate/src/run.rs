@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use pg::{Notice, Target};
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_postgres::types::ToSql;
 
 use crate::plan::{self, Action, parse_count, parse_null_status};
 use crate::{Error, Mode, Report, TableReport, guard, keys, verify};
@@ -129,42 +130,24 @@ pub async fn replicate(
     for step in plan::steps(options.mode) {
         on(Event::Started { table: step.table.to_string() });
         let started = Instant::now();
-        let (sql, takes_mode) = match step.action {
-            Action::Sql { sql, takes_mode } => (sql, takes_mode),
-            Action::SetAside | Action::Restore(_) => {
-                let objects = if let Action::Restore(kinds) = step.action {
-                    keys::restore(&tx, &set_aside, kinds).await?
-                } else {
-                    set_aside = keys::capture(&tx, plan::TABLES).await?;
-                    keys::drop_all(&tx, &set_aside).await?;
-                    report.keys_set_aside = set_aside.len();
-                    set_aside.len()
-                };
-                let seconds = started.elapsed().as_secs_f64();
-                report.keys_seconds += seconds;
-                on(Event::Keys { step: step.table.to_string(), objects, seconds });
+        let objects = match step.action {
+            Action::Sql { sql, takes_mode } => {
+                let params: Vec<&(dyn ToSql + Sync)> =
+                    if takes_mode { vec![&subset_ind] } else { vec![] };
+                run_sql(&tx, &mut notices, step.table, sql, &params, &mut report, on).await?;
                 continue;
             }
+            Action::SetAside => {
+                set_aside = keys::capture(&tx, plan::TABLES).await?;
+                keys::drop_all(&tx, &set_aside).await?;
+                report.keys_set_aside = set_aside.len();
+                set_aside.len()
+            }
+            Action::Restore(kinds) => keys::restore(&tx, &set_aside, kinds).await?,
         };
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            if takes_mode { vec![&subset_ind] } else { vec![] };
-        let run = tx.execute(sql, &params);
-        let mut counts = Vec::new();
-        let result = with_notices(run, &mut notices, &mut |n| {
-            note(&n, &mut counts, &mut report.null_status_wells);
-            on(Event::Notice(n.message));
-        })
-        .await;
-        result.map_err(Error::step(sql.trim_start_matches("SELECT ").to_string()))?;
         let seconds = started.elapsed().as_secs_f64();
-        let rows = counts.iter().find(|(t, _)| t == step.table).map(|(_, n)| *n);
-        on(Event::Finished { table: step.table.to_string(), rows, seconds });
-        if plan::TABLES.contains(&step.table) {
-            let mut t = TableReport::empty(step.table);
-            t.notice = rows;
-            t.seconds = seconds;
-            report.tables.push(t);
-        }
+        report.keys_seconds += seconds;
+        on(Event::Keys { step: step.table.to_string(), objects, seconds });
     }
     report.load_seconds = load.elapsed().as_secs_f64();
 
@@ -190,6 +173,37 @@ pub async fn replicate(
     };
     report.verified = report.tables.iter().all(|t| t.failure.is_none());
     Ok(report)
+}
+
+/// Runs one function call (or TRUNCATE) of the plan, turning its notices into counts and
+/// progress events, and records the table's time in the report.
+async fn run_sql(
+    tx: &tokio_postgres::Transaction<'_>,
+    notices: &mut UnboundedReceiver<Notice>,
+    table: &'static str,
+    sql: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+    report: &mut Report,
+    on: &mut (dyn FnMut(Event) + Send),
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut counts = Vec::new();
+    let result = with_notices(tx.execute(sql, params), notices, &mut |n| {
+        note(&n, &mut counts, &mut report.null_status_wells);
+        on(Event::Notice(n.message));
+    })
+    .await;
+    result.map_err(Error::step(sql.trim_start_matches("SELECT ").to_string()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let rows = counts.iter().find(|(t, _)| t == table).map(|(_, n)| *n);
+    on(Event::Finished { table: table.to_string(), rows, seconds });
+    if plan::TABLES.contains(&table) {
+        let mut t = TableReport::empty(table);
+        t.notice = rows;
+        t.seconds = seconds;
+        report.tables.push(t);
+    }
+    Ok(())
 }
 
 /// Awaits `fut` while handing every notice that arrives to `each`, then the stragglers.
