@@ -3,9 +3,9 @@
 -- definition the server itself prints (pg_get_constraintdef / pg_get_indexdef) and its comment.
 --
 -- Kept in place: CHECK and NOT NULL constraints (checked per row, cheaply), indexes marked for
--- CLUSTER or REPLICA IDENTITY, and any key or index a foreign key of another table depends on
--- (`well`'s primary key: dropping it would need `activity_submission`'s key to well dropped
--- too). Foreign keys of other tables that point at the reloaded ones stay as well: those
+-- CLUSTER or REPLICA IDENTITY or invalid, and any key or index a foreign key of another table
+-- depends on (`well`'s primary key: dropping it would need `activity_submission`'s key to well
+-- dropped too). Foreign keys of other tables that point at the reloaded ones stay as well: those
 -- tables are emptied by the TRUNCATE ... CASCADE, so inserts queue nothing for them.
 --
 -- Columns: kind (f = foreign key, u = primary key, unique or exclusion constraint, i = index),
@@ -15,12 +15,14 @@ WITH reloaded AS (
 ),
 needed AS (
   -- Indexes a foreign key that stays relies on, and indexes whose marks a re-creation would
-  -- lose (CLUSTER's choice, REPLICA IDENTITY USING INDEX).
+  -- lose (CLUSTER's choice, REPLICA IDENTITY USING INDEX, the invalid index a failed
+  -- CREATE INDEX CONCURRENTLY left, which a re-creation would make valid).
   SELECT c.conindid AS oid FROM pg_constraint c
    WHERE c.contype = 'f' AND c.conrelid NOT IN (SELECT oid FROM reloaded)
   UNION ALL
   SELECT i.indexrelid FROM pg_index i
-   WHERE i.indrelid IN (SELECT oid FROM reloaded) AND (i.indisclustered OR i.indisreplident)
+   WHERE i.indrelid IN (SELECT oid FROM reloaded)
+     AND (i.indisclustered OR i.indisreplident OR NOT i.indisvalid)
 )
 SELECT CASE c.contype WHEN 'f' THEN 'f' ELSE 'u' END, n.nspname::text, t.relname::text,
        c.conname::text, pg_get_constraintdef(c.oid), obj_description(c.oid, 'pg_constraint')
