@@ -23,8 +23,8 @@ Examples:
   cargo xtask bench server-start clone    # some scenarios
   cargo xtask bench --runs 20 --json      # JSON on stdout (always written to target/bench/)
 
-Scenarios: server-start, container-start, clone, migrate-apply, codes-load, migrate-check,
-replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try --runs 3)")]
+Scenarios: server-start, container-start, clone, migrate-apply, codes-load, codes-load-empty,
+migrate-check, replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try --runs 3)")]
 pub struct Args {
     /// Scenarios to run (default: all).
     scenarios: Vec<String>,
@@ -88,6 +88,7 @@ const ALL: &[&str] = &[
     "clone",
     "migrate-apply",
     "codes-load",
+    "codes-load-empty",
     "migrate-check",
     "replicate-vs-copy",
     "replicate-vs-seed",
@@ -119,7 +120,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "container-start" => container_start(&env),
             "clone" => clone(&env),
             "migrate-apply" => migrate_apply(&env).await?,
-            "codes-load" => codes_load(&env).await?,
+            "codes-load" => codes_load(&env, true).await?,
+            "codes-load-empty" => codes_load(&env, false).await?,
             "migrate-check" => migrate_check(&env).await?,
             "replicate-vs-copy" => replicate_full(&env, false).await?,
             "replicate-vs-seed" => replicate_full(&env, true).await?,
@@ -560,8 +562,9 @@ async fn migrate_apply(env: &Env) -> Result<Scenario<'_>> {
     })
 }
 
-/// The seed's way: one `\copy` per file into emptied tables, class before subclass.
-fn copy_script(env: &Env) -> Result<PathBuf> {
+/// The seed's way: one `\copy` per file, class before subclass; with `clear`, first its
+/// `clear-tables.sql`: one `TRUNCATE ... CASCADE` of every code table.
+fn copy_script(env: &Env, clear: bool) -> Result<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(env.codetables())?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -569,6 +572,10 @@ fn copy_script(env: &Env) -> Result<PathBuf> {
         .collect();
     files.sort_by_key(|p| (p.file_stem().is_some_and(|s| s == "well_subclass_code"), p.clone()));
     let mut script = String::new();
+    if clear {
+        let tables: Vec<&str> = files.iter().filter_map(|f| f.file_stem()?.to_str()).collect();
+        script.push_str(&format!("TRUNCATE {} CASCADE;\n", tables.join(", ")));
+    }
     for file in files {
         let table = file.file_stem().and_then(|s| s.to_str()).context("csv name")?.to_string();
         let header = std::fs::read_to_string(&file)?
@@ -582,21 +589,28 @@ fn copy_script(env: &Env) -> Result<PathBuf> {
             file.display()
         ));
     }
-    let path = std::env::temp_dir().join(format!("gwells-bench-copy-{}.sql", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("gwells-bench-copy-{}-{clear}.sql", std::process::id()));
     std::fs::write(&path, script)?;
     Ok(path)
 }
 
-async fn codes_load(env: &Env) -> Result<Scenario<'_>> {
-    let script = copy_script(env)?;
+/// `reload`: both sides start from a loaded database, as every deploy did (the seed truncated
+/// and re-copied; `codes load` finds everything unchanged). Otherwise both load empty tables.
+async fn codes_load(env: &Env, reload: bool) -> Result<Scenario<'_>> {
+    let script = copy_script(env, reload)?;
     Ok(Scenario {
-        name: "codes-load",
+        name: if reload { "codes-load" } else { "codes-load-empty" },
         candidate_label: "codes load (upsert, one transaction)",
-        baseline_label: Some("psql \\copy per file"),
+        baseline_label: Some(if reload {
+            "psql TRUNCATE .. CASCADE + \\copy per file"
+        } else {
+            "psql \\copy per file"
+        }),
         goal: Goal::MaxRatio(1.0),
         candidate: Box::new(move || {
             Box::pin(async move {
-                let template = env.template(false).await?;
+                let template = env.template(reload).await?;
                 let target = env.database("bench_codes", Some(&template)).await?;
                 let started = Instant::now();
                 codes::load_dir(&target, &env.codetables(), &codes::LoadOptions::default()).await?;
@@ -608,7 +622,7 @@ async fn codes_load(env: &Env) -> Result<Scenario<'_>> {
         baseline: Some(Box::new(move || {
             let script = script.clone();
             Box::pin(async move {
-                let template = env.template(false).await?;
+                let template = env.template(reload).await?;
                 let target = env.database("bench_copy", Some(&template)).await?;
                 let file = script.display().to_string();
                 let took = tokio::task::spawn_blocking(move || psql_timed(&target, &["-f", &file]))
