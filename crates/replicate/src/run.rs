@@ -17,12 +17,13 @@ use crate::{Error, Mode, Report, TableReport, guard, keys, verify};
 
 /// The run's transaction settings. The commit need not wait for its WAL flush: a crash before
 /// the flush loses the whole run, as a kill does, never part of it. The hash joins of the child
-/// tables (~550k legacy rows) and the index sorts fit in memory. And a killed driver's backend
-/// notices within a second (PostgreSQL 14+) instead of finishing its statement while holding
-/// the tables' locks, which the re-run would wait for.
+/// tables (~550k wide legacy rows hashed: ~130 MB at 111k wells) and the index sorts (~60 MB
+/// for the largest) fit in memory, with room for the real data's growth; a small pod may want
+/// less. And a killed driver's backend notices within a second (PostgreSQL 14+) instead of
+/// finishing its statement while holding the tables' locks, which the re-run would wait for.
 const SESSION: &str = "SET LOCAL synchronous_commit = off;
     SET LOCAL work_mem = '128MB';
-    SET LOCAL maintenance_work_mem = '512MB';
+    SET LOCAL maintenance_work_mem = '256MB';
     SELECT set_config(name, '1s', true) FROM pg_settings
      WHERE name = 'client_connection_check_interval'";
 
