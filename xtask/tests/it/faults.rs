@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use devdb::TestDb;
 
-use crate::support::{content_fingerprint, database, root, schema_fingerprint, text, xtask};
+use crate::support::{
+    content_fingerprint, database, kill_after, root, schema_fingerprint, text, xtask,
+};
 
 /// A tiny deterministic generator (64-bit LCG), so a failing kill point can be replayed.
 struct Points(u64);
@@ -80,24 +82,6 @@ async fn four_codes_loads_at_once_leave_the_tables_exactly_loaded() {
     );
 }
 
-/// Starts `args`, kills it with SIGKILL after `delay` unless it ended first; true if killed.
-fn kill_after(db: &pg::Target, args: &[&str], delay: Duration) -> bool {
-    let mut child = spawn(db, args);
-    let started = Instant::now();
-    while started.elapsed() < delay {
-        if child.try_wait().expect("poll").is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = child.try_wait().expect("poll").is_none();
-    if killed {
-        child.kill().expect("kill -9");
-    }
-    child.wait().expect("reap");
-    killed
-}
-
 /// How long one clean run of `args` takes here: kill points are drawn inside it.
 fn duration_of(db: &pg::Target, args: &[&str]) -> Duration {
     let started = Instant::now();
@@ -116,7 +100,7 @@ async fn migrate_killed_at_random_points_converges_on_rerun() {
     for point in 0..10 {
         let Some(db) = TestDb::empty(&format!("kill_migrate_{point}")).await else { return };
         let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
-        killed += usize::from(kill_after(db.target(), &["migrate"], delay));
+        killed += usize::from(kill_after(spawn(db.target(), &["migrate"]), delay));
         run_ok(db.target(), &["migrate"]);
         assert_eq!(
             schema_fingerprint(db.target()).await,
@@ -143,7 +127,7 @@ async fn codes_load_killed_at_random_points_converges_on_rerun() {
     for point in 0..10 {
         let Some(db) = database(&format!("kill_codes_{point}"), false).await else { return };
         let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
-        killed += usize::from(kill_after(db.target(), &args, delay));
+        killed += usize::from(kill_after(spawn(db.target(), &args), delay));
         run_ok(db.target(), &args);
         assert_eq!(
             content_fingerprint(db.target()).await,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use devdb::TestDb;
 
-use crate::support::{database, schema_fingerprint, text, xtask};
+use crate::support::{database, kill_after, schema_fingerprint, text, xtask};
 
 /// Wells in the stand-in: a full run of a few seconds, long enough to land kills in every phase.
 const WELLS: u32 = 4_000;
@@ -66,24 +66,6 @@ fn replicate_ok(db: &pg::Target) -> Duration {
     let out = spawn(db).wait_with_output().expect("run xtask");
     assert!(out.status.success(), "`xtask replicate --full` failed:\n{}", text(&out.stderr));
     started.elapsed()
-}
-
-/// Starts a run, kills it with SIGKILL after `delay` unless it ended first; true if killed.
-fn kill_after(db: &pg::Target, delay: Duration) -> bool {
-    let mut child = spawn(db);
-    let started = Instant::now();
-    while started.elapsed() < delay {
-        if child.try_wait().expect("poll").is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = child.try_wait().expect("poll").is_none();
-    if killed {
-        child.kill().expect("kill -9");
-    }
-    child.wait().expect("reap");
-    killed
 }
 
 /// Waits until no session of a killed driver is left on the database: its backend notices the
@@ -149,7 +131,7 @@ async fn replicate_killed_at_random_points_keeps_its_keys_and_converges_on_rerun
     let mut killed = 0;
     for _ in 0..10 {
         let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
-        killed += usize::from(kill_after(t, delay));
+        killed += usize::from(kill_after(spawn(t), delay));
         wait_for_rollback(t).await;
         // Atomic: the previous replication, or this one whole if its COMMIT landed; never a
         // table without its keys or indexes.

@@ -122,6 +122,23 @@ pub(crate) async fn schema_fingerprint(target: &pg::Target) -> String {
         .get(0)
 }
 
+/// Lets `child` run for `delay`, then kills it with SIGKILL unless it ended first; true if killed.
+pub(crate) fn kill_after(mut child: std::process::Child, delay: std::time::Duration) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < delay {
+        if child.try_wait().expect("poll").is_some() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let killed = child.try_wait().expect("poll").is_none();
+    if killed {
+        child.kill().expect("kill -9");
+    }
+    child.wait().expect("reap");
+    killed
+}
+
 /// Copies a directory tree.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
