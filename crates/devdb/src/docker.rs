@@ -71,6 +71,8 @@ pub(crate) async fn start(image: &str, owner_pid: u32, id: &str) -> Result<Start
             "max_connections=300",
             "-c",
             "TimeZone=UTC",
+            "-c",
+            crate::SERVER_MARK,
         ])
         .with_startup_timeout(Duration::from_secs(90))
         .with_host_config_modifier(|config: &mut HostConfig| {

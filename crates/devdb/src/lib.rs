@@ -29,5 +29,22 @@ pub use server::{Backend, DEFAULT_IMAGE, Server, ServerOptions};
 pub use template::{TemplateSpec, clone_database, drop_database, ensure_template};
 pub use testdb::{TestDb, shared_test_server};
 
+/// Passed as `-c` to every server this crate starts, local or container, so that a tool holding
+/// only a URL can tell a throwaway server (where databases may be cloned, renamed and dropped at
+/// will) from any other: see [`is_devdb_server`].
+pub const SERVER_MARK: &str = "gwells_devdb.server=on";
+
+/// Whether the server of `target` was started by this crate (it carries [`SERVER_MARK`]).
+pub async fn is_devdb_server(target: &pg::Target) -> Result<bool> {
+    let conn = pg::connect(target, "gwells-db devdb").await?;
+    let row = conn
+        .query_one(
+            "SELECT current_setting('gwells_devdb.server', true) IS NOT DISTINCT FROM 'on'",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

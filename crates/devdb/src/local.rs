@@ -162,6 +162,7 @@ const SETTINGS: &[&str] = &[
     "log_min_error_statement=panic",
     "log_connections=off",
     "TimeZone=UTC",
+    crate::SERVER_MARK,
 ];
 
 /// `postmaster.pid` line 8 is the postmaster's status; `ready` means it accepts connections.

@@ -40,6 +40,7 @@ async fn local_server_starts_answers_and_leaves_nothing_behind() {
             .expect("start");
     assert_eq!(server.backend(), "local");
     assert_eq!(select_one(server.target()).await, 1);
+    assert!(devdb::is_devdb_server(server.target()).await.expect("mark"), "local server unmarked");
     let (dir, pid) = dir_and_pid(&server);
     assert!(pid_alive(pid));
     server.stop().await;
@@ -61,6 +62,7 @@ async fn container_server_starts_answers_and_leaves_nothing_behind() {
     };
     assert_eq!(server.backend(), "docker");
     assert_eq!(select_one(server.target()).await, 1);
+    assert!(devdb::is_devdb_server(server.target()).await.expect("mark"), "container unmarked");
     let host = server.target().to_string();
     assert!(host.contains("@127.0.0.1:"), "{host}");
     assert!(
