@@ -43,6 +43,16 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// The template could not be built or found; the database was not touched.
+    #[error(
+        "reset of `{database}`: the template could not be prepared: {source}\nhint: nothing in `{database}` was changed; fix the cause, or pass `--cold` to reset in place"
+    )]
+    Template {
+        database: String,
+        #[source]
+        source: BoxError,
+    },
+
     /// A name could not be quoted (NUL byte).
     #[error("cannot quote `{name}`: {source}")]
     Quote {

@@ -12,6 +12,9 @@
 //!   extensions, the tool's schema and (unless asked) the FDW's server and schema are kept;
 //! * [`run`]: guard, marker, drop, then the caller's phases (migrate, codes, FDW, ...), each
 //!   timed; the marker is cleared at the end, also when a phase fails;
+//! * [`Template`]: on a throwaway server, instead of the drop and the phases a template holds,
+//!   the database is replaced by a clone of the template (names swapped in one transaction),
+//!   unless that would lose something a reset in place keeps;
 //! * [`verdict`]: the health decision from what was observed, pure.
 //!
 //! It deliberately does not depend on `migrate`, `codes`, `fdw` or `admin`: the caller passes
@@ -23,6 +26,7 @@ mod guard;
 mod health;
 mod marker;
 mod run;
+mod template;
 
 pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
 pub use error::{BoxError, Error};
@@ -30,3 +34,4 @@ pub use guard::{Clearance, Place, clearance, not_protected};
 pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
 pub use run::{Options, Phase, PhaseReport, run};
+pub use template::{Kept, Template, kept, lost};

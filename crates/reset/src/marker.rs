@@ -106,50 +106,77 @@ pub async fn set_protected(
     Ok(changed > 0)
 }
 
-/// A maintenance marker held for the duration of a reset, by a session of its own.
+/// A maintenance marker held for the duration of a reset, by a session of its own (the
+/// keeper). The keeper is usually connected to the database being reset; when the reset replaces
+/// that database (the template path), it is connected to another database of the same server, and
+/// the marker is written into the replacement before the swap, naming the same keeper.
 pub(crate) struct Maintenance {
-    conn: Conn,
-    database: String,
+    keeper: Conn,
+    pid: i32,
 }
 
 impl Maintenance {
-    /// Sets the marker (committed at once). A live marker of another reset is refused; a stale
-    /// one (its session gone) is taken over.
-    pub(crate) async fn begin(target: &Target, set_by: &str) -> Result<Maintenance, Error> {
-        let database = target.dbname().to_string();
-        let conn = pg::connect(target, "gwells-db reset (maintenance marker)")
+    /// Opens the keeper on `keeper` and sets the marker in `target` (committed at once). A live
+    /// marker of another reset is refused; a stale one (its session gone) is taken over.
+    pub(crate) async fn begin(
+        target: &Target,
+        keeper: &Target,
+        set_by: &str,
+    ) -> Result<Maintenance, Error> {
+        let database = keeper.dbname();
+        let conn = pg::connect(keeper, "gwells-db reset (maintenance marker)")
             .await
-            .map_err(Error::db(&database))?;
-        ensure_meta(&conn, &database).await?;
-        if let Some(m) = read(&conn, &database).await?.maintenance
+            .map_err(Error::db(database))?;
+        let pid: i32 = conn
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .map_err(Error::pgdb(database))?
+            .get(0);
+        let maintenance = Maintenance { keeper: conn, pid };
+        maintenance.mark(target, set_by).await?;
+        Ok(maintenance)
+    }
+
+    /// Writes the marker, naming the keeper, into the database of `target`.
+    pub(crate) async fn mark(&self, target: &Target, set_by: &str) -> Result<(), Error> {
+        let database = target.dbname();
+        let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+        ensure_meta(&conn, database).await?;
+        if let Some(m) = read(&conn, database).await?.maintenance
             && m.live
         {
-            return Err(Error::InProgress { database, set_at: m.set_at, set_by: m.set_by });
+            return Err(Error::InProgress {
+                database: database.into(),
+                set_at: m.set_at,
+                set_by: m.set_by,
+            });
         }
+        // pg_stat_activity is server-wide: the keeper may sit in another database.
         conn.execute(
             "INSERT INTO gwells_db_meta.marker (name, set_by, backend_pid, backend_start)
-             SELECT 'maintenance', $1, pid, backend_start FROM pg_stat_activity
-              WHERE pid = pg_backend_pid()
+             SELECT 'maintenance', $1, pid, backend_start FROM pg_stat_activity WHERE pid = $2
              ON CONFLICT (name) DO UPDATE SET set_at = now(), set_by = EXCLUDED.set_by,
                     note = '', backend_pid = EXCLUDED.backend_pid,
                     backend_start = EXCLUDED.backend_start",
-            &[&set_by],
+            &[&set_by, &self.pid],
         )
         .await
-        .map_err(Error::pgdb(&database))?;
-        Ok(Maintenance { conn, database })
+        .map_err(Error::pgdb(database))?;
+        Ok(())
     }
 
-    /// Clears the marker this session set.
-    pub(crate) async fn end(self) -> Result<(), Error> {
-        self.conn
-            .execute(
-                "DELETE FROM gwells_db_meta.marker
-                  WHERE name = 'maintenance' AND backend_pid = pg_backend_pid()",
-                &[],
-            )
-            .await
-            .map_err(Error::pgdb(&self.database))?;
+    /// Clears the marker this keeper set in the database now named by `target`, then closes the
+    /// keeper.
+    pub(crate) async fn end(self, target: &Target) -> Result<(), Error> {
+        let database = target.dbname();
+        let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+        conn.execute(
+            "DELETE FROM gwells_db_meta.marker WHERE name = 'maintenance' AND backend_pid = $1",
+            &[&self.pid],
+        )
+        .await
+        .map_err(Error::pgdb(database))?;
+        drop(self.keeper);
         Ok(())
     }
 }

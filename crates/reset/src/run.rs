@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use pg::Target;
 
 use crate::marker::{self, Maintenance};
+use crate::template::{Outcome, Template, replace};
 use crate::{BoxError, DropOptions, Error, Place, clearance, drop_all, not_protected};
 
-type PhaseFuture = Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send>>;
+pub(crate) type PhaseFuture = Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send>>;
 
 /// One step after the drop (migrate, codes, FDW, replication, admin): a name and a function
 /// of the target returning a one-line summary.
@@ -53,11 +54,14 @@ pub struct Options {
     pub set_by: String,
 }
 
-/// Resets `target`: the guard, then under the maintenance marker the drop and each phase in
-/// order, reporting each as it finishes. The marker is cleared on every path that returns.
+/// Resets `target`: the guard, then under the maintenance marker either the template path (when
+/// `template` is given and the target would lose nothing by it; see [`Template`]) or the drop,
+/// then each remaining phase in order, reporting each as it finishes. The marker is cleared on
+/// every path that returns.
 pub async fn run(
     target: &Target,
     options: &Options,
+    template: Option<Template>,
     phases: Vec<Phase>,
     on_phase: &mut (dyn FnMut(&PhaseReport) + Send),
 ) -> Result<Vec<PhaseReport>, Error> {
@@ -73,34 +77,52 @@ pub async fn run(
     .await
     .map_err(Error::db(&database))?;
     not_protected(&database, &marker::markers(target).await?)?;
-    let maintenance = Maintenance::begin(target, &options.set_by).await?;
-    let result = drop_and_rebuild(target, options, lock, phases, on_phase).await;
-    let ended = maintenance.end().await;
+    // On the template path the target is replaced, so the marker's keeper sits elsewhere.
+    let keeper = template.as_ref().map_or(target, |t| t.admin());
+    let maintenance = Maintenance::begin(target, keeper, &options.set_by).await?;
+    let result = rebuild(target, options, lock, template, &maintenance, phases, on_phase).await;
+    let ended = maintenance.end(target).await;
     let reports = result?;
     ended?;
     Ok(reports)
 }
 
-async fn drop_and_rebuild(
+async fn rebuild(
     target: &Target,
     options: &Options,
     lock: pg::Lock,
-    phases: Vec<Phase>,
+    template: Option<Template>,
+    maintenance: &Maintenance,
+    mut phases: Vec<Phase>,
     on_phase: &mut (dyn FnMut(&PhaseReport) + Send),
 ) -> Result<Vec<PhaseReport>, Error> {
     let database = target.dbname();
     let mut reports = Vec::new();
-    let started = Instant::now();
-    let statements = drop_all(target, &options.drop).await?;
-    // The phases take the lock themselves; the maintenance marker keeps other resets out.
-    lock.release().await.map_err(Error::db(database))?;
-    let report = PhaseReport {
-        name: "drop".into(),
-        elapsed: started.elapsed(),
-        summary: format!("{} drop statement(s)", statements.len()),
+    let mut lock = Some(lock);
+    let outcome = match template {
+        Some(t) => {
+            replace(target, options, t, maintenance, &mut lock, &mut reports, on_phase).await?
+        }
+        None => Outcome::Declined,
     };
-    on_phase(&report);
-    reports.push(report);
+    match outcome {
+        Outcome::Replaced { covers } => phases.retain(|p| !covers.contains(&p.name)),
+        Outcome::Declined => {
+            let started = Instant::now();
+            let statements = drop_all(target, &options.drop).await?;
+            // The phases take the lock themselves; the maintenance marker keeps other resets out.
+            if let Some(lock) = lock.take() {
+                lock.release().await.map_err(Error::db(database))?;
+            }
+            let report = PhaseReport {
+                name: "drop".into(),
+                elapsed: started.elapsed(),
+                summary: format!("{} drop statement(s)", statements.len()),
+            };
+            on_phase(&report);
+            reports.push(report);
+        }
+    }
     for phase in phases {
         let started = Instant::now();
         let summary = (phase.run)(target.clone()).await.map_err(|source| Error::Phase {

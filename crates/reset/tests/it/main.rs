@@ -5,19 +5,30 @@ use std::sync::{Arc, Mutex};
 
 use devdb::{TemplateSpec, TestDb};
 use pg::Target;
-use reset::{DropOptions, Error, Options, Phase, Place, State};
+use reset::{DropOptions, Error, Kept, Options, Phase, Place, State, Template};
 
 fn migrations() -> PathBuf {
     devdb::workspace_root().join("migrations")
 }
 
+fn spec() -> TemplateSpec {
+    TemplateSpec { label: "migrated".into(), inputs: vec![migrations()], extra: String::new() }
+}
+
+async fn build(target: Target) -> Result<(), devdb::BoxError> {
+    migrate::migrate_all(&target, &migrations()).await.map(|_| ()).map_err(|e| e.into())
+}
+
 async fn migrated(test: &str) -> Option<TestDb> {
-    let spec =
-        TemplateSpec { label: "migrated".into(), inputs: vec![migrations()], extra: String::new() };
-    TestDb::from_template(test, &spec, |target| async move {
-        migrate::migrate_all(&target, &migrations()).await.map(|_| ()).map_err(|e| e.into())
+    TestDb::from_template(test, &spec(), build).await
+}
+
+/// The template path with the migrated template (the one the test databases come from).
+fn template(db: &TestDb, recreated: Vec<Kept>) -> Template {
+    let admin = db.target().with_dbname("postgres");
+    Template::new(admin, &["migrate"], recreated, |admin| async move {
+        Ok(devdb::ensure_template(&admin, &spec(), build).await?)
     })
-    .await
 }
 
 fn options(place: Place) -> Options {
@@ -72,9 +83,48 @@ async fn canary(target: &Target) {
 }
 
 async fn run(target: &Target, options: &Options, phases: Vec<Phase>) -> Result<Vec<String>, Error> {
+    run_with(target, options, None, phases)
+        .await
+        .map(|seen| seen.into_iter().map(|r| r.0).collect())
+}
+
+/// Runs a reset; returns each phase's name and summary.
+async fn run_with(
+    target: &Target,
+    options: &Options,
+    template: Option<Template>,
+    phases: Vec<Phase>,
+) -> Result<Vec<(String, String)>, Error> {
     let mut seen = Vec::new();
-    reset::run(target, options, phases, &mut |r| seen.push(r.name.clone())).await?;
+    reset::run(target, options, template, phases, &mut |r| {
+        seen.push((r.name.clone(), r.summary.clone()))
+    })
+    .await?;
     Ok(seen)
+}
+
+/// A phase asserting that the maintenance marker is set and live while it runs.
+fn marker_check(name: &str) -> Phase {
+    Phase::new(name, |target: Target| async move {
+        let markers = reset::markers(&target).await?;
+        match markers.maintenance {
+            Some(m) if m.live => Ok("marker live".to_string()),
+            other => Err(format!("no live maintenance marker: {other:?}").into()),
+        }
+    })
+}
+
+/// Databases left by the template path of this process.
+async fn scratch_left(target: &Target) -> Vec<String> {
+    let pattern = format!("gwells\\_%\\_{}\\_%", std::process::id());
+    connect(target)
+        .await
+        .query("SELECT datname::text FROM pg_database WHERE datname LIKE $1", &[&pattern])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
 const POPULATE: &str = "
@@ -265,7 +315,7 @@ async fn the_fdw_is_kept_unless_asked() {
     drop_fdw.drop = DropOptions { drop_fdw: true, fdw_schemas: vec!["wells".into()] };
     let seen = Arc::new(Mutex::new(0usize));
     let counter = seen.clone();
-    reset::run(db.target(), &drop_fdw, vec![], &mut |r| {
+    reset::run(db.target(), &drop_fdw, None, vec![], &mut |r| {
         if let Ok(mut n) = counter.lock() {
             *n += r.summary.len();
         }
@@ -286,4 +336,134 @@ async fn the_fdw_is_kept_unless_asked() {
         .get(0);
     assert_eq!((servers, extension), (0, 1));
     assert!(seen.lock().map(|n| *n > 0).unwrap_or(false));
+}
+
+#[tokio::test]
+async fn the_template_path_leaves_the_same_state_as_a_reset_in_place() {
+    let Some(db) = migrated("reset_tpl_same").await else { return };
+    let Some(fresh) = migrated("reset_tpl_same_fresh").await else { return };
+    let conn = connect(db.target()).await;
+    conn.batch_execute(POPULATE).await.unwrap_or_else(|e| panic!("{e}"));
+    // The database's owner survives the swap.
+    conn.batch_execute(&format!(
+        "DO $$ BEGIN CREATE ROLE reset_tpl_owner NOLOGIN;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+         ALTER DATABASE {} OWNER TO reset_tpl_owner",
+        pg::quote::ident(db.name()).unwrap_or_else(|e| panic!("{e}"))
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    // While the template is prepared, the target still carries the marker...
+    let admin = db.target().with_dbname("postgres");
+    let target = db.target().clone();
+    let checked = Template::new(admin, &["migrate"], vec![], move |admin| async move {
+        match reset::markers(&target).await?.maintenance {
+            Some(m) if m.live => Ok(devdb::ensure_template(&admin, &spec(), build).await?),
+            other => Err(format!("no live maintenance marker: {other:?}").into()),
+        }
+    });
+    // ... and the clone carries it once swapped in (`after`); `migrate` is what it stands for.
+    let seen = run_with(
+        db.target(),
+        &options(Place::DevServer),
+        Some(checked),
+        vec![migrate_phase(), marker_check("after")],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["template", "swap", "after"], "{seen:?}");
+
+    let (got, expected) = (dump(db.target()).await, dump(fresh.target()).await);
+    let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
+    let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
+    assert!(
+        only_got.is_empty() && only_expected.is_empty(),
+        "only after reset: {only_got:#?}\nonly in a fresh database: {only_expected:#?}"
+    );
+    let owner: String = connect(db.target())
+        .await
+        .query_one(
+            "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = current_database()",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(0);
+    assert_eq!(owner, "reset_tpl_owner");
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(markers, reset::Markers::default());
+    assert_eq!(scratch_left(db.target()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_template_that_cannot_be_prepared_changes_nothing() {
+    let Some(db) = migrated("reset_tpl_fails").await else { return };
+    canary(db.target()).await;
+    let admin = db.target().with_dbname("postgres");
+    let failing =
+        Template::new(admin, &["migrate"], vec![], |_| async { Err("0007 does not parse".into()) });
+    let err =
+        run_with(db.target(), &options(Place::DevServer), Some(failing), vec![migrate_phase()])
+            .await;
+    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("template could not be prepared: 0007 does not parse")
+            && message.contains("nothing in"),
+        "{message}"
+    );
+    assert!(exists(db.target(), "public.canary").await);
+    let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(markers.maintenance.is_none(), "{markers:?}");
+    assert_eq!(scratch_left(db.target()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_template_path_is_declined_when_the_clone_would_lose_something() {
+    let Some(db) = migrated("reset_tpl_declined").await else { return };
+    let setup = "
+        CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+        CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
+        CREATE SCHEMA wells;
+        CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
+    ";
+    connect(db.target()).await.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
+    canary(db.target()).await;
+    // Nothing re-creates the FDW: a reset in place keeps it, so the clone is not used.
+    let seen = run_with(
+        db.target(),
+        &options(Place::DevServer),
+        Some(template(&db, vec![])),
+        vec![migrate_phase()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["template", "drop", "migrate"], "{seen:?}");
+    let summary = &seen[0].1;
+    for lost in ["extension `postgres_fdw`", "foreign server `legacy`", "schema `wells`"] {
+        assert!(summary.contains(lost), "{lost} not named: {summary}");
+    }
+    assert!(exists(db.target(), "wells.wells_wells").await);
+    assert!(!exists(db.target(), "public.canary").await);
+    assert_eq!(scratch_left(db.target()).await, Vec::<String>::new());
+
+    // A later phase (the FDW's) builds all three again: the clone is used.
+    let recreated = vec![
+        Kept::Extension("postgres_fdw".into()),
+        Kept::Server("legacy".into()),
+        Kept::Schema("wells".into()),
+    ];
+    let seen = run_with(
+        db.target(),
+        &options(Place::DevServer),
+        Some(template(&db, recreated)),
+        vec![migrate_phase()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["template", "swap"], "{seen:?}");
+    assert!(!exists(db.target(), "wells.wells_wells").await);
 }
