@@ -278,22 +278,11 @@ impl Env {
     /// The migrated template (`coded`: and code tables loaded).
     async fn template(&self, coded: bool) -> Result<String> {
         let admin = self.admin().await?;
-        let mut inputs = vec![self.migrations()];
-        if coded {
-            inputs.push(self.codetables());
-        }
         let label = if coded { "bench-coded" } else { "bench-migrated" };
-        let spec = devdb::TemplateSpec { label: label.into(), inputs, extra: String::new() };
-        let (migrations, codetables) = (self.migrations(), self.codetables());
-        let name = devdb::ensure_template(&admin, &spec, |target| async move {
-            migrate::migrate_all(&target, &migrations).await?;
-            if coded {
-                codes::load_dir(&target, &codetables, &codes::LoadOptions::default()).await?;
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(name)
+        let codetables = coded.then(|| self.codetables());
+        crate::template::ensure(&admin, label, &self.migrations(), codetables.as_deref())
+            .await
+            .map_err(anyhow::Error::from_boxed)
     }
 
     /// A new database: empty, or a clone of `template`. Dropped by [`Env::drop_db`].

@@ -17,13 +17,21 @@ Examples:
   cargo xtask reset --replicate subset                # ... then replicate wells 100001..113567
   DATABASE_URL=postgres://u@db.test/gwells cargo xtask reset --confirm gwells
   cargo xtask reset --drop-fdw                        # also drop the foreign server and schema
+  cargo xtask reset --cold                            # drop and migrate even on a throwaway server
   cargo xtask protect --note production               # from now on reset refuses this database
 
 Guard: the dev server and databases on this machine reset freely; any other needs --confirm with
 the database's exact name; a database marked by `protect` is always refused. While the reset
 runs, `cargo xtask health` in other sessions exits 3 (reset in progress).
 Phases, each timed: drop, migrate (with repeatable scripts), codes, fdw (when FDW_* are set),
-replicate (--replicate or DB_REPLICATE), admin (when DJANGO_ADMIN_USER is set).")]
+replicate (--replicate or DB_REPLICATE), admin (when DJANGO_ADMIN_USER is set).
+
+Template path: on a server started by this tool (`db up`, tests, CI) the database is instead
+replaced by a clone of a template holding the migrations and code tables (built once per content
+of `migrations/` and `codetables/`), so `drop`, `migrate` and `codes` become `template` and `swap`.
+The swap ends the database's other sessions. When the database holds something a reset in place
+keeps and the template lacks (an extension, a foreign server, database settings), the template is
+not used and the output says why.")]
 pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
     #[arg(long, value_name = "MODE")]
@@ -37,6 +45,9 @@ pub struct ResetArgs {
     /// Also drop the foreign servers, their user mappings and the foreign schemas.
     #[arg(long)]
     drop_fdw: bool,
+    /// Drop and migrate in place even on a throwaway server (no template path).
+    #[arg(long)]
+    cold: bool,
 }
 
 #[derive(clap::Args)]
@@ -98,12 +109,17 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
     };
+    let template = if args.cold || !devdb::is_devdb_server(&target).await.unwrap_or(false) {
+        None
+    } else {
+        Some(template(ctx, &target, fdw_spec.as_ref()))
+    };
     let phases = phases(ctx, fdw_spec, mode, account);
     let mut show = |r: &reset::PhaseReport| {
         say(&format!("reset: {:<8} {:>8.2} s  {}", r.name, r.elapsed.as_secs_f64(), r.summary));
     };
     let started = std::time::Instant::now();
-    match reset::run(&target, &options, phases, &mut show).await {
+    match reset::run(&target, &options, template, phases, &mut show).await {
         Ok(_) => {
             say(&format!(
                 "reset: `{}` done in {:.2} s",
@@ -119,6 +135,25 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ) => Err(bad_input(err)),
         Err(err) => Err(anyhow::Error::new(err)).with_context(|| format!("reset of {target}")),
     }
+}
+
+/// The template path: a clone of the migrated and coded template stands for `migrate` and
+/// `codes`; the FDW phase, when it runs, builds its extension, server and schema again.
+fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> reset::Template {
+    let (migrations, codetables) = (ctx.migrations_dir(), ctx.codetables_dir());
+    let label = crate::template::reset_label(&migrations, &codetables);
+    let recreated = fdw_spec.map_or_else(Vec::new, |spec| {
+        vec![
+            reset::Kept::Extension(spec.driver.kind().name().into()),
+            reset::Kept::Extension("pgcrypto".into()),
+            reset::Kept::Server(spec.name.clone()),
+            reset::Kept::Schema(spec.local_schema.clone()),
+        ]
+    });
+    let admin = target.with_dbname("postgres");
+    reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| async move {
+        crate::template::ensure(&admin, &label, &migrations, Some(&codetables)).await
+    })
 }
 
 fn phases(
