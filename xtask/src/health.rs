@@ -68,27 +68,55 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(verdict.state.exit_code()))
 }
 
+/// Observes `target`, looking again while a session is cut off by a template reset's swap (the
+/// database is renamed away and its sessions ended; a moment later the new one carries the
+/// maintenance marker).
 async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed {
+    let deadline = std::time::Instant::now() + SWAP_WINDOW;
+    loop {
+        match observe_once(ctx, target, ready).await {
+            Ok(observed) => return observed,
+            Err(Ended(error)) if std::time::Instant::now() >= deadline => {
+                return reset::Observed { connect_error: Some(error), ..Default::default() };
+            }
+            Err(Ended(_)) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+}
+
+/// The session was ended by the server, or the database was missing: look again.
+struct Ended(String);
+
+async fn observe_once(
+    ctx: &Ctx,
+    target: &pg::Target,
+    ready: bool,
+) -> Result<reset::Observed, Ended> {
     let mut observed = reset::Observed::default();
     match reset::markers(target).await {
         Ok(m) => observed.maintenance = m.maintenance,
+        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
         Err(e) => {
             observed.connect_error = Some(format!("{e}"));
-            return observed;
+            return Ok(observed);
         }
     }
     // During a reset the readiness queries would queue behind its locks: a probe must answer.
     if !ready || observed.maintenance.is_some() {
-        return observed;
+        return Ok(observed);
     }
     let checked = tokio::time::timeout(READINESS_BUDGET, readiness(ctx, target)).await;
+    let checked = match checked {
+        Ok(r) => Ok(r?),
+        Err(elapsed) => Err(elapsed),
+    };
     // A reset that began after the first look holds locks the checks queue behind: look again.
     if checked.as_ref().map_or(true, |r| !r.errors.is_empty())
         && let Ok(m) = reset::markers(target).await
         && m.maintenance.is_some()
     {
         observed.maintenance = m.maintenance;
-        return observed;
+        return Ok(observed);
     }
     match checked {
         Ok(r) => observed.ready = Some(r),
@@ -101,13 +129,17 @@ async fn observe(ctx: &Ctx, target: &pg::Target, ready: bool) -> reset::Observed
             observed.ready = Some(r);
         }
     }
-    observed
+    Ok(observed)
 }
 
 /// How long the readiness checks may take before the probe answers "unhealthy" anyway.
 const READINESS_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
-async fn readiness(ctx: &Ctx, target: &pg::Target) -> reset::Readiness {
+/// How long a probe keeps looking again at a database whose sessions were ended or which was
+/// missing: a template reset's swap takes milliseconds.
+const SWAP_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
+async fn readiness(ctx: &Ctx, target: &pg::Target) -> Result<reset::Readiness, Ended> {
     let mut r = reset::Readiness::default();
     match migrate::status(target, &ctx.migrations_dir()).await {
         Ok(s) => {
@@ -116,6 +148,7 @@ async fn readiness(ctx: &Ctx, target: &pg::Target) -> reset::Readiness {
             r.inconsistent =
                 s.inconsistent.iter().map(|i| format!("{} before {}", i.key, i.parent)).collect();
         }
+        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
         Err(e) => r.errors.push(format!("migration status: {e}")),
     }
     match codes::loaded(target, &ctx.codetables_dir()).await {
@@ -126,9 +159,46 @@ async fn readiness(ctx: &Ctx, target: &pg::Target) -> reset::Readiness {
                 .map(|t| t.table.clone())
                 .collect();
         }
+        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
         Err(e) => r.errors.push(format!("code tables: {e}")),
     }
-    r
+    Ok(r)
+}
+
+/// Whether `error` (or a cause of it) is the server ending the session or not finding the
+/// database: what a probe sees while a template reset swaps the database.
+fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
+    use tokio_postgres::error::{DbError, SqlState};
+    let code = |c: Option<&SqlState>| {
+        c.is_some_and(|c| *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::UNDEFINED_DATABASE)
+    };
+    let client = |e: &tokio_postgres::Error| e.is_closed() || code(e.code());
+    let mut next = Some(error);
+    while let Some(e) = next {
+        // `migrate` and `codes` wrap `pg::Error` transparently: their chain skips it.
+        let pg = e
+            .downcast_ref::<pg::Error>()
+            .or_else(|| match e.downcast_ref::<migrate::Error>() {
+                Some(migrate::Error::Pg(p)) => Some(p),
+                _ => None,
+            })
+            .or_else(|| match e.downcast_ref::<codes::Error>() {
+                Some(codes::Error::Pg(p)) => Some(p),
+                _ => None,
+            });
+        if let Some(pg::Error::Connect { source, .. } | pg::Error::Db(source)) = pg
+            && client(source)
+        {
+            return true;
+        }
+        if e.downcast_ref::<tokio_postgres::Error>().is_some_and(client)
+            || e.downcast_ref::<DbError>().is_some_and(|d| code(Some(d.code())))
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// Data goes to stdout.

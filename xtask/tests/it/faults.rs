@@ -137,3 +137,61 @@ async fn codes_load_killed_at_random_points_converges_on_rerun() {
     }
     assert!(killed >= 5, "only {killed} of 10 kills landed mid-run");
 }
+
+/// `reset` on a throwaway server takes the template path (clone, marker, swap, drop the old
+/// copy): killed anywhere in it, the database still answers under its name, and the next reset
+/// converges and removes what the killed one left.
+#[tokio::test(flavor = "multi_thread")]
+async fn reset_killed_at_random_points_converges_on_rerun() {
+    let Some(reference) = database("kill_reset_reference", true).await else { return };
+    run_ok(reference.target(), &["reset"]);
+    let expected = content_fingerprint(reference.target()).await;
+    // Four fifths of the shortest of three runs: the runs vary, and a point after the end kills
+    // nothing.
+    let window = (0..3).map(|_| duration_of(reference.target(), &["reset"])).min();
+    let window = window.unwrap_or_default() * 4 / 5;
+    let mut points = Points(99);
+    let mut killed = 0;
+    for point in 0..10 {
+        let Some(db) = database(&format!("kill_reset_{point}"), true).await else { return };
+        let conn = pg::connect(db.target(), "xtask test").await.expect("connect");
+        conn.batch_execute("CREATE TABLE canary (x int)").await.expect("canary");
+        drop(conn);
+        let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
+        let child = spawn(db.target(), &["reset"]);
+        let pid = child.id();
+        killed += usize::from(kill_after(child, delay));
+        // The name never goes missing: the old database or the clone answers (a connection
+        // racing the rename itself is refused once, as `health` knows, and answers on retry).
+        let mut answer = pg::connect(db.target(), "xtask test").await.map(drop);
+        for _ in 0..40 {
+            if answer.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            answer = pg::connect(db.target(), "xtask test").await.map(drop);
+        }
+        if let Err(e) = answer {
+            panic!("kill at {delay:?}: `{}` does not answer: {e:?}", db.name());
+        }
+        run_ok(db.target(), &["reset"]);
+        assert_eq!(
+            content_fingerprint(db.target()).await,
+            expected,
+            "kill at {delay:?}: the reset did not converge"
+        );
+        let admin = pg::connect(db.target(), "xtask test").await.expect("connect");
+        let left: Vec<String> = admin
+            .query(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE $1",
+                &[&format!("gwells\\_%\\_{pid}\\_%")],
+            )
+            .await
+            .expect("databases")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(left.is_empty(), "kill at {delay:?}: left behind {left:?}");
+    }
+    assert!(killed >= 5, "only {killed} of 10 kills landed mid-run (window {window:?})");
+}

@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::{database, run, text, xtask};
+use crate::support::{copy_dir, database, root, run, text, xtask};
 
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
@@ -35,7 +35,7 @@ async fn health_says_healthy_unready_unreachable_and_reset_in_progress() {
     let tx = holder.transaction().await.expect("begin");
     tx.batch_execute("LOCK TABLE public.well IN ACCESS SHARE MODE").await.expect("lock");
     let mut reset = xtask()
-        .args(["reset"])
+        .args(["reset", "--cold"])
         .env(pg::vars::DATABASE_URL, coded.target().url_with_password())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -59,4 +59,73 @@ async fn health_says_healthy_unready_unreachable_and_reset_in_progress() {
     assert!(seen.contains("reset"), "{seen}");
     let out = run(coded.target(), &["health", "--ready"], &[]);
     assert_eq!(code(&out), Some(0), "after the reset: {}", text(&out.stderr));
+}
+
+/// On a throwaway server `reset` replaces the database by a clone (names swapped, sessions
+/// ended): probes must see "reset in progress" or "healthy", never "unhealthy".
+#[tokio::test(flavor = "multi_thread")]
+async fn health_never_says_unhealthy_during_template_resets() {
+    let Some(db) = database("health_template", true).await else { return };
+    // A copy of the migrations: its own template, which this reset must build — under the
+    // template lock, which the test holds so the reset waits with its marker set.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let migrations = dir.path().join("migrations");
+    copy_dir(&root().join("migrations"), &migrations);
+    let migrations = migrations.display().to_string();
+    let admin = db.target().with_dbname("postgres");
+    let lock = pg::Lock::acquire(&admin, &pg::LockOptions::default()).await.expect("lock");
+    let url = db.target().url_with_password();
+    let reset = move || {
+        xtask()
+            .args(["--migrations-dir", &migrations, "reset"])
+            .env(pg::vars::DATABASE_URL, &url)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn reset")
+    };
+    let mut first = reset();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = None;
+    while Instant::now() < deadline {
+        let out = run(db.target(), &["health", "--ready"], &[]);
+        if code(&out) == Some(3) {
+            seen = Some(text(&out.stdout) + &text(&out.stderr));
+            break;
+        }
+        assert!(first.try_wait().expect("poll").is_none(), "reset ended before health saw it");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    lock.release().await.expect("release");
+    let out = first.wait_with_output().expect("reset");
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(out.status.success(), "reset failed:\n{said}");
+    assert!(said.contains("reset: template") && said.contains("reset: swap"), "{said}");
+    assert!(seen.expect("health never reported a reset in progress").contains("reset"));
+    assert_eq!(code(&run(db.target(), &["health", "--ready"], &[])), Some(0));
+
+    // Resets back to back in another thread, probes as fast as they come meanwhile.
+    let again = reset.clone();
+    let resets = std::thread::spawn(move || {
+        (0..5).map(|_| again().wait_with_output().expect("reset")).collect::<Vec<_>>()
+    });
+    let mut codes = std::collections::BTreeMap::new();
+    let mut unhealthy = Vec::new();
+    while !resets.is_finished() {
+        let out = run(db.target(), &["health", "--ready"], &[]);
+        *codes.entry(code(&out)).or_insert(0) += 1;
+        if code(&out) != Some(0) && code(&out) != Some(3) {
+            unhealthy.push(text(&out.stdout) + &text(&out.stderr));
+        }
+    }
+    for out in resets.join().expect("resets") {
+        assert!(out.status.success(), "reset failed:\n{}", text(&out.stderr));
+    }
+    assert!(unhealthy.is_empty(), "probes during template resets ({codes:?}):\n{unhealthy:#?}");
+    assert_eq!(code(&run(db.target(), &["health", "--ready"], &[])), Some(0));
+
+    // The copy's template is this test's alone.
+    if let Some(name) = said.split('`').find(|s| s.starts_with("gwells_tpl_reset")) {
+        devdb::drop_database(&admin, name).await.expect("drop the test's template");
+    }
 }
