@@ -24,7 +24,8 @@ Examples:
   cargo xtask bench --runs 20 --json      # JSON on stdout (always written to target/bench/)
 
 Scenarios: server-start, container-start, clone, migrate-apply, codes-load, codes-load-empty,
-migrate-check, replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try --runs 3)")]
+migrate-check, reset, replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try
+--runs 3)")]
 pub struct Args {
     /// Scenarios to run (default: all).
     scenarios: Vec<String>,
@@ -90,6 +91,7 @@ const ALL: &[&str] = &[
     "codes-load",
     "codes-load-empty",
     "migrate-check",
+    "reset",
     "replicate-vs-copy",
     "replicate-vs-seed",
 ];
@@ -123,6 +125,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "codes-load" => codes_load(&env, true).await?,
             "codes-load-empty" => codes_load(&env, false).await?,
             "migrate-check" => migrate_check(&env).await?,
+            "reset" => reset(&env).await?,
             "replicate-vs-copy" => replicate_full(&env, false).await?,
             "replicate-vs-seed" => replicate_full(&env, true).await?,
             _ => unreachable!("validated above"),
@@ -627,35 +630,59 @@ async fn migrate_check(env: &Env) -> Result<Scenario<'_>> {
     let template = env.template(false).await?;
     let target = env.database("bench_check", Some(&template)).await?;
     let url = target.url_with_password();
-    let exe = std::env::current_exe()?;
     Ok(Scenario {
         name: "migrate-check",
         candidate_label: "xtask migrate --check (process, all applied)",
         baseline_label: None,
         goal: Goal::MaxMillis(50.0),
-        candidate: Box::new(move || {
-            let (exe, url) = (exe.clone(), url.clone());
-            Box::pin(async move {
-                tokio::task::spawn_blocking(move || {
-                    let started = Instant::now();
-                    let out = duct::cmd!(exe, "migrate", "--check")
-                        .env(pg::vars::DATABASE_URL, url)
-                        .stdout_null()
-                        .stderr_capture()
-                        .unchecked()
-                        .run()?;
-                    let took = started.elapsed();
-                    anyhow::ensure!(
-                        out.status.success(),
-                        "migrate --check failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    Ok(took)
-                })
-                .await?
-            })
-        }),
+        candidate: xtask_timed(url, &["migrate", "--check"]),
         baseline: None,
+    })
+}
+
+/// `xtask reset` of a migrated and coded database on a throwaway server, as a whole process:
+/// the template path (clone and swap) against `--cold` (drop, migrate, codes) on the same
+/// database. The issue's bar: a second reset well under a second.
+async fn reset(env: &Env) -> Result<Scenario<'_>> {
+    let template = env.template(true).await?;
+    let target = env.database("bench_reset", Some(&template)).await?;
+    let url = target.url_with_password();
+    Ok(Scenario {
+        name: "reset",
+        candidate_label: "xtask reset (template path)",
+        baseline_label: Some("xtask reset --cold"),
+        goal: Goal::MaxMillis(500.0),
+        candidate: xtask_timed(url.clone(), &["reset"]),
+        baseline: Some(xtask_timed(url, &["reset", "--cold"])),
+    })
+}
+
+/// Runs this binary with `args` against the database `url` and times the whole process.
+fn xtask_timed<'a>(url: String, args: &[&str]) -> Measure<'a> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    Box::new(move || {
+        let (url, args) = (url.clone(), args.clone());
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let exe = std::env::current_exe()?;
+                let started = Instant::now();
+                let out = duct::cmd(exe, &args)
+                    .env(pg::vars::DATABASE_URL, url)
+                    .stdout_null()
+                    .stderr_capture()
+                    .unchecked()
+                    .run()?;
+                let took = started.elapsed();
+                anyhow::ensure!(
+                    out.status.success(),
+                    "xtask {} failed: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                Ok(took)
+            })
+            .await?
+        })
     })
 }
 
