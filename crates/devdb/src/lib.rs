@@ -31,18 +31,17 @@ pub use testdb::{TestDb, shared_test_server};
 
 /// Passed as `-c` to every server this crate starts, local or container, so that a tool holding
 /// only a URL can tell a throwaway server (where databases may be cloned, renamed and dropped at
-/// will) from any other: see [`is_devdb_server`].
-pub const SERVER_MARK: &str = "gwells_devdb.server=on";
+/// will) from any other: see [`is_devdb_server`]. `cluster_name` is set only when the server
+/// starts — a client cannot set it for its session (the connection is refused) nor a role or
+/// database — so no URL option can make a real server look throwaway. It also names the
+/// server's processes in `ps`.
+pub const SERVER_MARK: &str = "cluster_name=gwells-devdb";
 
 /// Whether the server of `target` was started by this crate (it carries [`SERVER_MARK`]).
 pub async fn is_devdb_server(target: &pg::Target) -> Result<bool> {
     let conn = pg::connect(target, "gwells-db devdb").await?;
-    let row = conn
-        .query_one(
-            "SELECT current_setting('gwells_devdb.server', true) IS NOT DISTINCT FROM 'on'",
-            &[],
-        )
-        .await?;
+    let row =
+        conn.query_one("SELECT current_setting('cluster_name') = 'gwells-devdb'", &[]).await?;
     Ok(row.get(0))
 }
 

@@ -41,6 +41,18 @@ async fn local_server_starts_answers_and_leaves_nothing_behind() {
     assert_eq!(server.backend(), "local");
     assert_eq!(select_one(server.target()).await, 1);
     assert!(devdb::is_devdb_server(server.target()).await.expect("mark"), "local server unmarked");
+    // The mark cannot be forged from a URL: a session may not set `cluster_name`.
+    let url = server.target().url_with_password();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let forged = format!("{url}{sep}options=-c%20cluster_name%3Dgwells-devdb");
+    let forged = pg::Target::parse(&forged, pg::Source::Flag).expect("parse");
+    let message = match pg::connect(&forged, "devdb test").await {
+        Err(pg::Error::Connect { source, .. }) => {
+            source.as_db_error().map(|d| d.message().to_string()).unwrap_or_default()
+        }
+        other => panic!("the server did not refuse the session: {:?}", other.err()),
+    };
+    assert!(message.contains("cluster_name"), "{message}");
     let (dir, pid) = dir_and_pid(&server);
     assert!(pid_alive(pid));
     server.stop().await;
