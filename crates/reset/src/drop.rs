@@ -103,7 +103,7 @@ fn rank(kind: &str) -> u8 {
     }
 }
 
-fn quote(name: &str) -> Result<String, Error> {
+pub(crate) fn quote(name: &str) -> Result<String, Error> {
     ident(name).map_err(|source| Error::Quote { name: name.into(), source })
 }
 

@@ -114,13 +114,8 @@ async fn rebuild(
             if let Some(lock) = lock.take() {
                 lock.release().await.map_err(Error::db(database))?;
             }
-            let report = PhaseReport {
-                name: "drop".into(),
-                elapsed: started.elapsed(),
-                summary: format!("{} drop statement(s)", statements.len()),
-            };
-            on_phase(&report);
-            reports.push(report);
+            let summary = format!("{} drop statement(s)", statements.len());
+            report(&mut reports, on_phase, "drop", started, summary);
         }
     }
     for phase in phases {
@@ -130,9 +125,20 @@ async fn rebuild(
             phase: phase.name.clone(),
             source,
         })?;
-        let report = PhaseReport { name: phase.name, elapsed: started.elapsed(), summary };
-        on_phase(&report);
-        reports.push(report);
+        report(&mut reports, on_phase, &phase.name, started, summary);
     }
     Ok(reports)
+}
+
+/// Records a finished phase and tells the caller at once.
+pub(crate) fn report(
+    reports: &mut Vec<PhaseReport>,
+    on_phase: &mut (dyn FnMut(&PhaseReport) + Send),
+    name: &str,
+    started: Instant,
+    summary: String,
+) {
+    let report = PhaseReport { name: name.into(), elapsed: started.elapsed(), summary };
+    on_phase(&report);
+    reports.push(report);
 }

@@ -14,8 +14,9 @@
 //!    the clone is dropped and the reset falls back to the cold path, saying why;
 //! 4. the maintenance marker is written into the clone (naming the same keeper session, which
 //!    sits in the server's `postgres` database), the target's sessions are terminated and the
-//!    two databases swap names in one transaction — a connection sees the old database or the
-//!    new one, never none — and the old one is dropped.
+//!    two databases swap names in one transaction — a connection finds the old database or the
+//!    new one; only one racing the renames themselves is refused ("does not exist", SQLSTATE
+//!    3D000) and finds the new one when it tries again — and the old one is dropped.
 //!
 //! A process killed midway leaves `gwells_rst_<pid>_<n>` or `gwells_old_<pid>_<n>`; the next
 //! template reset on the server drops those whose process is gone.
@@ -27,10 +28,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use pg::Target;
-use pg::quote::ident;
 
-use crate::marker::Maintenance;
-use crate::run::{PhaseFuture, PhaseReport};
+use crate::drop::quote;
+use crate::marker::{self, Maintenance};
+use crate::run::{PhaseFuture, PhaseReport, report};
 use crate::{BoxError, DropOptions, Error, META_SCHEMA, inventory};
 
 /// The template path of a reset: where the template lives and what it stands for.
@@ -137,8 +138,9 @@ pub(crate) enum Outcome {
     Declined,
 }
 
-/// Runs the template path; see the module documentation. `lock` is released just before the
-/// swap (the swap ends every session on the target, and the lock's too).
+/// Runs the template path; see the module documentation. `lock` stays held until the swap ends
+/// its session with the others: a `protect` waiting for it fails rather than mark the copy that
+/// is about to be dropped (and one that slips in between is carried over to the new copy).
 pub(crate) async fn replace(
     target: &Target,
     options: &crate::Options,
@@ -151,19 +153,24 @@ pub(crate) async fn replace(
     let database = target.dbname();
     let admin_db = template.admin.dbname().to_string();
     let started = Instant::now();
+    if database == admin_db {
+        let why = format!("not used: `{database}` is the database the template path works from");
+        report(reports, on_phase, "template", started, why);
+        return Ok(Outcome::Declined);
+    }
     let name = (template.ensure)(template.admin.clone())
         .await
         .map_err(|source| Error::Template { database: database.into(), source })?;
     let app = format!("{APPLICATION} (pid {})", std::process::id());
     let conn = pg::connect(&template.admin, &app).await.map_err(Error::db(&admin_db))?;
     let pgdb = Error::pgdb(&admin_db);
-    drop_leftovers(&conn, &admin_db).await?;
+    drop_leftovers(&conn).await;
     // The process id says whose leftovers these are; the count keeps two resets of one process
     // (threads of a test binary) apart.
     static RESETS: AtomicU32 = AtomicU32::new(0);
     let id = format!("{}_{}", std::process::id(), RESETS.fetch_add(1, Ordering::Relaxed));
-    let scratch = format!("gwells_rst_{id}");
-    let old = format!("gwells_old_{id}");
+    let (scratch, old) = (format!("gwells_rst_{id}"), format!("gwells_old_{id}"));
+    let names = (quote(database)?, quote(&old)?, quote(&scratch)?);
     let owner: String = conn
         .query_one(
             "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1",
@@ -174,12 +181,14 @@ pub(crate) async fn replace(
         .get(0);
     conn.batch_execute(&format!(
         "CREATE DATABASE {} TEMPLATE {} OWNER {}",
-        quote(&scratch)?,
+        names.2,
         quote(&name)?,
         quote(&owner)?
     ))
     .await
     .map_err(&pgdb)?;
+
+    // From here until the swap, any failure drops the clone.
     let scratch_target = template.admin.with_dbname(&scratch);
     let prepared = async {
         let lost = lost(
@@ -196,68 +205,51 @@ pub(crate) async fn replace(
     let lost = match prepared {
         Ok(lost) => lost,
         Err(err) => {
-            let _ = conn.batch_execute(&drop_sql(&scratch)?).await;
+            let _ = conn.batch_execute(&drop_sql(&names.2)).await;
             return Err(err);
         }
     };
     if !lost.is_empty() {
-        conn.batch_execute(&drop_sql(&scratch)?).await.map_err(&pgdb)?;
+        conn.batch_execute(&drop_sql(&names.2)).await.map_err(&pgdb)?;
         let lost: Vec<String> = lost.iter().map(|k| k.to_string()).collect();
-        push(
-            reports,
-            on_phase,
-            "template",
-            started,
-            format!(
-                "not used: `{database}` holds {} that a reset in place keeps and the template lacks",
-                lost.join(", ")
-            ),
+        let why = format!(
+            "not used: `{database}` holds {} that a reset in place keeps and the template lacks",
+            lost.join(", ")
         );
+        report(reports, on_phase, "template", started, why);
         return Ok(Outcome::Declined);
     }
-    push(
-        reports,
-        on_phase,
-        "template",
-        started,
-        format!("`{name}` cloned (holds {})", template.covers.join(", ")),
-    );
+    let summary = format!("`{name}` cloned (holds {})", template.covers.join(", "));
+    report(reports, on_phase, "template", started, summary);
 
     let started = Instant::now();
-    if let Some(lock) = lock.take() {
-        lock.release().await.map_err(Error::db(database))?;
-    }
-    let names = (quote(database)?, quote(&old)?, quote(&scratch)?);
     if let Err(err) = swap(&conn, database, &names).await {
-        let _ = conn.batch_execute(&drop_sql(&scratch)?).await;
+        let _ = conn.batch_execute(&drop_sql(&names.2)).await;
         return Err(Error::pgdb(database)(err));
     }
-    conn.batch_execute(&drop_sql(&old)?).await.map_err(&pgdb)?;
-    push(
-        reports,
-        on_phase,
-        "swap",
-        started,
-        format!("`{database}` replaced by the clone, the old one dropped"),
-    );
+    // Its session was ended by the swap; the lock went with it.
+    drop(lock.take());
+    let mut summary = format!("`{database}` replaced by the clone");
+    let old_target = template.admin.with_dbname(&old);
+    if let Some(p) = marker::markers(&old_target).await?.protected {
+        marker::set_protected(target, true, &p.set_by, &p.note).await?;
+        summary.push_str(&format!(
+            "; the protection marker set meanwhile by {} carried over",
+            p.set_by
+        ));
+    }
+    match conn.batch_execute(&drop_sql(&names.1)).await {
+        Ok(()) => summary.push_str(", the old one dropped"),
+        // The reset itself is done: the next template reset removes the old copy.
+        Err(e) => summary.push_str(&format!("; the old copy `{old}` is left ({e})")),
+    }
+    report(reports, on_phase, "swap", started, summary);
     Ok(Outcome::Replaced { covers: template.covers })
 }
 
-fn push(
-    reports: &mut Vec<PhaseReport>,
-    on_phase: &mut (dyn FnMut(&PhaseReport) + Send),
-    name: &str,
-    started: Instant,
-    summary: String,
-) {
-    let report = PhaseReport { name: name.into(), elapsed: started.elapsed(), summary };
-    on_phase(&report);
-    reports.push(report);
-}
-
-/// Terminates the target's sessions and swaps the names in one transaction, retrying while a
-/// session that connected in between is still there.
-/// `quoted`: the target's, the old copy's and the clone's names, quoted.
+/// Terminates the target's sessions and swaps the names in one transaction, retrying for up to
+/// 30 s while a session that connected in between is still there. `quoted`: the target's, the
+/// old copy's and the clone's names, quoted.
 async fn swap(
     conn: &pg::Conn,
     database: &str,
@@ -267,7 +259,7 @@ async fn swap(
     let sql = format!(
         "BEGIN; ALTER DATABASE {db} RENAME TO {old}; ALTER DATABASE {scratch} RENAME TO {db}; COMMIT;"
     );
-    let mut attempt = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -277,17 +269,14 @@ async fn swap(
         .await?;
         match conn.batch_execute(&sql).await {
             Ok(()) => return Ok(()),
-            Err(e)
-                if attempt < 50
-                    && e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) =>
-            {
-                let _ = conn.batch_execute("ROLLBACK").await;
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
             Err(e) => {
                 let _ = conn.batch_execute("ROLLBACK").await;
-                return Err(e);
+                if Instant::now() >= deadline
+                    || e.code() != Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE)
+                {
+                    return Err(e);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
     }
@@ -296,11 +285,11 @@ async fn swap(
 /// Names the sessions that create, rename and drop databases, with the process they serve.
 const APPLICATION: &str = "gwells-db reset template";
 
-/// Removes what killed template resets left: first the sessions still working for them (a
-/// server finishes a `CREATE DATABASE` whose client is gone before it notices), then the
+/// Removes what killed template resets left, as far as it can (a leftover that cannot be
+/// removed now is tried again next time): first the sessions still working for them (a server
+/// finishes a `CREATE DATABASE` whose client is gone before it notices), then the
 /// `gwells_rst_<pid>_<n>` / `gwells_old_<pid>_<n>` databases whose process is gone.
-async fn drop_leftovers(conn: &pg::Conn, admin_db: &str) -> Result<(), Error> {
-    let pgdb = Error::pgdb(admin_db);
+async fn drop_leftovers(conn: &pg::Conn) {
     let gone = |pid: &str| !std::path::Path::new("/proc").join(pid).exists();
     let sessions = conn
         .query(
@@ -310,38 +299,34 @@ async fn drop_leftovers(conn: &pg::Conn, admin_db: &str) -> Result<(), Error> {
             &[&APPLICATION],
         )
         .await
-        .map_err(&pgdb)?;
+        .unwrap_or_default();
     for row in sessions {
         let (backend, client): (i32, Option<String>) = (row.get(0), row.get(1));
         if client.as_deref().is_some_and(gone) {
-            conn.execute("SELECT pg_terminate_backend($1, 10000)", &[&backend])
-                .await
-                .map_err(&pgdb)?;
+            let _ = conn.execute("SELECT pg_terminate_backend($1, 10000)", &[&backend]).await;
         }
     }
-    let rows = conn
+    let databases = conn
         .query(
             "SELECT datname::text FROM pg_database
               WHERE datname ~ '^gwells_(rst|old)_[0-9]+_[0-9]+$'",
             &[],
         )
         .await
-        .map_err(&pgdb)?;
-    for row in rows {
+        .unwrap_or_default();
+    for row in databases {
         let name: String = row.get(0);
-        if gone(name.split('_').nth(2).unwrap_or_default()) {
-            conn.batch_execute(&drop_sql(&name)?).await.map_err(&pgdb)?;
+        if gone(name.split('_').nth(2).unwrap_or_default())
+            && let Ok(quoted) = quote(&name)
+        {
+            let _ = conn.batch_execute(&drop_sql(&quoted)).await;
         }
     }
-    Ok(())
 }
 
-fn drop_sql(name: &str) -> Result<String, Error> {
-    Ok(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name)?))
-}
-
-fn quote(name: &str) -> Result<String, Error> {
-    ident(name).map_err(|source| Error::Quote { name: name.into(), source })
+/// `quoted`: a database name already quoted.
+fn drop_sql(quoted: &str) -> String {
+    format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
 }
 
 #[cfg(test)]

@@ -341,19 +341,24 @@ async fn the_fdw_is_kept_unless_asked() {
 #[tokio::test]
 async fn the_template_path_leaves_the_same_state_as_a_reset_in_place() {
     let Some(db) = migrated("reset_tpl_same").await else { return };
-    let Some(fresh) = migrated("reset_tpl_same_fresh").await else { return };
-    let conn = connect(db.target()).await;
-    conn.batch_execute(POPULATE).await.unwrap_or_else(|e| panic!("{e}"));
-    // The database's owner survives the swap.
-    conn.batch_execute(&format!(
-        "DO $$ BEGIN CREATE ROLE reset_tpl_owner NOLOGIN;
-                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
-         ALTER DATABASE {} OWNER TO reset_tpl_owner",
-        pg::quote::ident(db.name()).unwrap_or_else(|e| panic!("{e}"))
-    ))
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    drop(conn);
+    let Some(twin) = migrated("reset_tpl_same_twin").await else { return };
+    for d in [&db, &twin] {
+        let conn = connect(d.target()).await;
+        conn.batch_execute(POPULATE).await.unwrap_or_else(|e| panic!("{e}"));
+        // The database's owner survives the swap.
+        conn.batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE reset_tpl_owner NOLOGIN;
+                     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             ALTER DATABASE {} OWNER TO reset_tpl_owner",
+            pg::quote::ident(d.name()).unwrap_or_else(|e| panic!("{e}"))
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // The twin is reset in place.
+    run(twin.target(), &options(Place::DevServer), vec![migrate_phase()])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     // While the template is prepared, the target still carries the marker...
     let admin = db.target().with_dbname("postgres");
     let target = db.target().clone();
@@ -375,12 +380,12 @@ async fn the_template_path_leaves_the_same_state_as_a_reset_in_place() {
     let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["template", "swap", "after"], "{seen:?}");
 
-    let (got, expected) = (dump(db.target()).await, dump(fresh.target()).await);
+    let (got, expected) = (dump(db.target()).await, dump(twin.target()).await);
     let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
     let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
     assert!(
         only_got.is_empty() && only_expected.is_empty(),
-        "only after reset: {only_got:#?}\nonly in a fresh database: {only_expected:#?}"
+        "only after the template path: {only_got:#?}\nonly after a reset in place: {only_expected:#?}"
     );
     let owner: String = connect(db.target())
         .await
@@ -416,7 +421,6 @@ async fn a_template_that_cannot_be_prepared_changes_nothing() {
     assert!(exists(db.target(), "public.canary").await);
     let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(markers.maintenance.is_none(), "{markers:?}");
-    assert_eq!(scratch_left(db.target()).await, Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -427,6 +431,8 @@ async fn the_template_path_is_declined_when_the_clone_would_lose_something() {
         CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
         CREATE SCHEMA wells;
         CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
+        ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
+        GRANT CREATE ON SCHEMA public TO PUBLIC;
     ";
     connect(db.target()).await.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
     canary(db.target()).await;
@@ -442,14 +448,29 @@ async fn the_template_path_is_declined_when_the_clone_would_lose_something() {
     let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["template", "drop", "migrate"], "{seen:?}");
     let summary = &seen[0].1;
-    for lost in ["extension `postgres_fdw`", "foreign server `legacy`", "schema `wells`"] {
+    for lost in [
+        "extension `postgres_fdw`",
+        "foreign server `legacy`",
+        "schema `wells`",
+        "default privileges",
+        "privileges on schema public",
+    ] {
         assert!(summary.contains(lost), "{lost} not named: {summary}");
     }
     assert!(exists(db.target(), "wells.wells_wells").await);
     assert!(!exists(db.target(), "public.canary").await);
     assert_eq!(scratch_left(db.target()).await, Vec::<String>::new());
 
-    // A later phase (the FDW's) builds all three again: the clone is used.
+    // Without the privileges, and with a later phase (the FDW's) building the other three again,
+    // the clone is used.
+    connect(db.target())
+        .await
+        .batch_execute(
+            "ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM PUBLIC;
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let recreated = vec![
         Kept::Extension("postgres_fdw".into()),
         Kept::Server("legacy".into()),
