@@ -109,7 +109,16 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
     };
-    let template = if args.cold || !devdb::is_devdb_server(&target).await.unwrap_or(false) {
+    let throwaway = devdb::is_devdb_server(&target).await.unwrap_or(false);
+    if !args.cold && !throwaway && options.place == reset::Place::DevServer {
+        say(
+            "reset: this dev server predates the template path (it lacks cluster_name=gwells-devdb)",
+        );
+        say(
+            "hint: `cargo xtask db down && cargo xtask db up` restarts it marked, with `gwells` empty",
+        );
+    }
+    let template = if args.cold || !throwaway {
         None
     } else {
         Some(template(ctx, &target, fdw_spec.as_ref()))

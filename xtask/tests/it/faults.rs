@@ -144,7 +144,13 @@ async fn codes_load_killed_at_random_points_converges_on_rerun() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reset_killed_at_random_points_converges_on_rerun() {
     let Some(reference) = database("kill_reset_reference", true).await else { return };
-    run_ok(reference.target(), &["reset"]);
+    let out = xtask()
+        .arg("reset")
+        .env(pg::vars::DATABASE_URL, reference.target().url_with_password())
+        .output()
+        .expect("run xtask");
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(out.status.success() && said.contains("reset: swap"), "not the template path:\n{said}");
     let expected = content_fingerprint(reference.target()).await;
     // Four fifths of the shortest of three runs: the runs vary, and a point after the end kills
     // nothing.

@@ -101,7 +101,8 @@ async fn health_never_says_unhealthy_during_template_resets() {
     let said = text(&out.stdout) + &text(&out.stderr);
     assert!(out.status.success(), "reset failed:\n{said}");
     assert!(said.contains("reset: template") && said.contains("reset: swap"), "{said}");
-    assert!(seen.expect("health never reported a reset in progress").contains("reset"));
+    let seen = seen.expect("health never reported a reset in progress");
+    assert!(seen.contains("reset in progress"), "{seen}");
     assert_eq!(code(&run(db.target(), &["health", "--ready"], &[])), Some(0));
 
     // Resets back to back in another thread, probes as fast as they come meanwhile.
@@ -122,6 +123,7 @@ async fn health_never_says_unhealthy_during_template_resets() {
         assert!(out.status.success(), "reset failed:\n{}", text(&out.stderr));
     }
     assert!(unhealthy.is_empty(), "probes during template resets ({codes:?}):\n{unhealthy:#?}");
+    assert!(codes.contains_key(&Some(3)), "no probe overlapped a reset: {codes:?}");
     assert_eq!(code(&run(db.target(), &["health", "--ready"], &[])), Some(0));
 
     // The copy's template is this test's alone.
