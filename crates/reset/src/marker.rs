@@ -43,6 +43,20 @@ pub async fn markers(target: &Target) -> Result<Markers, Error> {
 }
 
 pub(crate) async fn read(conn: &Conn, database: &str) -> Result<Markers, Error> {
+    let markers = read_once(conn, database).await?;
+    // Marker rows come from the statement's snapshot, the keeper's session from the server's
+    // session table as it is a moment later or earlier: a reset that just deleted its marker and
+    // closed its keeper, or one that just connected its keeper and set its marker, can look like
+    // a marker whose keeper is gone. A marker left by a killed reset stays that way; a moment
+    // later the racing one is gone or live.
+    if markers.maintenance.as_ref().is_some_and(|m| !m.live) {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        return read_once(conn, database).await;
+    }
+    Ok(markers)
+}
+
+async fn read_once(conn: &Conn, database: &str) -> Result<Markers, Error> {
     let exists: bool = conn
         .query_one("SELECT to_regclass('gwells_db_meta.marker') IS NOT NULL", &[])
         .await
