@@ -191,11 +191,11 @@ pub(crate) async fn replace(
     // From here until the swap, any failure drops the clone.
     let scratch_target = template.admin.with_dbname(&scratch);
     let prepared = async {
-        let lost = lost(
-            &read_kept(target, &options.drop).await?,
-            &read_kept(&scratch_target, &options.drop).await?,
-            &template.recreated,
-        );
+        let (now, clone) = tokio::try_join!(
+            read_kept(target, &options.drop),
+            read_kept(&scratch_target, &options.drop)
+        )?;
+        let lost = lost(&now, &clone, &template.recreated);
         if lost.is_empty() {
             maintenance.mark(&scratch_target, &options.set_by).await?;
         }
@@ -238,6 +238,8 @@ pub(crate) async fn replace(
             p.set_by
         ));
     }
+    // The marker check's session may still be closing.
+    let _ = end_sessions(&conn, &old).await;
     match conn.batch_execute(&drop_sql(&names.1)).await {
         Ok(()) => summary.push_str(", the old one dropped"),
         // The reset itself is done: the next template reset removes the old copy.
@@ -261,12 +263,7 @@ async fn swap(
     );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-              WHERE datname = $1 AND pid <> pg_backend_pid()",
-            &[&database],
-        )
-        .await?;
+        end_sessions(conn, database).await?;
         match conn.batch_execute(&sql).await {
             Ok(()) => return Ok(()),
             Err(e) => {
@@ -280,6 +277,21 @@ async fn swap(
             }
         }
     }
+}
+
+/// Ends the sessions on `database` and waits (every 5 ms, up to 1 s) until they are gone: a
+/// rename or drop waits for them itself, but in 100 ms steps, as does `pg_terminate_backend`.
+async fn end_sessions(conn: &pg::Conn, database: &str) -> Result<(), tokio_postgres::Error> {
+    let others = "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()";
+    conn.execute(&format!("SELECT pg_terminate_backend(pid) FROM ({others}) s"), &[&database])
+        .await?;
+    let waiting = Instant::now();
+    while waiting.elapsed() < Duration::from_secs(1)
+        && !conn.query(others, &[&database]).await?.is_empty()
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(())
 }
 
 /// Names the sessions that create, rename and drop databases, with the process they serve.
