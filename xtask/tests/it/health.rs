@@ -9,6 +9,20 @@ fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
 
+/// Probes `db` until it says "reset in progress" (exit 3) while `reset` runs; what it said.
+fn in_progress(db: &pg::Target, reset: &mut std::process::Child) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let out = run(db, &["health", "--ready"], &[]);
+        if code(&out) == Some(3) {
+            return Some(text(&out.stdout) + &text(&out.stderr));
+        }
+        assert!(reset.try_wait().expect("poll").is_none(), "reset ended before health saw it");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn health_says_healthy_unready_unreachable_and_reset_in_progress() {
     let Some(coded) = database("health_coded", true).await else { return };
@@ -41,17 +55,7 @@ async fn health_says_healthy_unready_unreachable_and_reset_in_progress() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn reset");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut seen = None;
-    while Instant::now() < deadline {
-        let out = run(coded.target(), &["health", "--ready"], &[]);
-        if code(&out) == Some(3) {
-            seen = Some(text(&out.stdout) + &text(&out.stderr));
-            break;
-        }
-        assert!(reset.try_wait().expect("poll").is_none(), "reset ended before health saw it");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let seen = in_progress(coded.target(), &mut reset);
     tx.commit().await.expect("release");
     let out = reset.wait_with_output().expect("reset");
     assert!(out.status.success(), "reset failed:\n{}", text(&out.stderr));
@@ -85,17 +89,7 @@ async fn health_never_says_unhealthy_during_template_resets() {
             .expect("spawn reset")
     };
     let mut first = reset();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut seen = None;
-    while Instant::now() < deadline {
-        let out = run(db.target(), &["health", "--ready"], &[]);
-        if code(&out) == Some(3) {
-            seen = Some(text(&out.stdout) + &text(&out.stderr));
-            break;
-        }
-        assert!(first.try_wait().expect("poll").is_none(), "reset ended before health saw it");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let seen = in_progress(db.target(), &mut first);
     lock.release().await.expect("release");
     let out = first.wait_with_output().expect("reset");
     let said = text(&out.stdout) + &text(&out.stderr);

@@ -65,6 +65,16 @@ async fn dump(target: &Target) -> Vec<String> {
     out
 }
 
+/// Two dumps hold the same lines; the message lists what only one of them has.
+fn assert_same(got: &[String], expected: &[String], got_is: &str, expected_is: &str) {
+    let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
+    let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
+    assert!(
+        only_got.is_empty() && only_expected.is_empty(),
+        "only {got_is}: {only_got:#?}\nonly {expected_is}: {only_expected:#?}"
+    );
+}
+
 async fn exists(target: &Target, regclass: &str) -> bool {
     connect(target)
         .await
@@ -169,13 +179,8 @@ async fn reset_of_a_populated_database_leaves_exactly_the_migrated_state() {
     let seen = run(db.target(), &options(Place::DevServer), vec![migrate_phase()]).await;
     assert_eq!(seen.ok(), Some(vec!["drop".to_string(), "migrate".to_string()]));
 
-    let (got, expected) = (dump(db.target()).await, dump(fresh.target()).await);
-    let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
-    let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
-    assert!(
-        only_got.is_empty() && only_expected.is_empty(),
-        "only after reset: {only_got:#?}\nonly in a fresh database: {only_expected:#?}"
-    );
+    let got = dump(db.target()).await;
+    assert_same(&got, &dump(fresh.target()).await, "after reset", "in a fresh database");
     assert!(got.iter().any(|l| l == "extension pg_trgm"));
     let users: i64 = connect(db.target())
         .await
@@ -297,17 +302,19 @@ async fn an_interrupted_reset_is_unhealthy_and_the_next_reset_takes_over() {
     assert!(after.maintenance.is_none());
 }
 
+/// An FDW as `fdw setup` leaves one: extension, server, user mapping, foreign schema.
+const FDW: &str = "
+    CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+    CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
+    CREATE USER MAPPING FOR CURRENT_USER SERVER legacy OPTIONS (user 'x');
+    CREATE SCHEMA wells;
+    CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
+";
+
 #[tokio::test]
 async fn the_fdw_is_kept_unless_asked() {
     let Some(db) = migrated("reset_fdw").await else { return };
-    let setup = "
-        CREATE EXTENSION IF NOT EXISTS postgres_fdw;
-        CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
-        CREATE USER MAPPING FOR CURRENT_USER SERVER legacy OPTIONS (user 'x');
-        CREATE SCHEMA wells;
-        CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
-    ";
-    connect(db.target()).await.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
+    connect(db.target()).await.batch_execute(FDW).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(run(db.target(), &options(Place::DevServer), vec![]).await.is_ok());
     assert!(exists(db.target(), "wells.wells_wells").await);
 
@@ -381,12 +388,7 @@ async fn the_template_path_leaves_the_same_state_as_a_reset_in_place() {
     assert_eq!(names, ["template", "swap", "after"], "{seen:?}");
 
     let (got, expected) = (dump(db.target()).await, dump(twin.target()).await);
-    let only_got: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
-    let only_expected: Vec<_> = expected.iter().filter(|l| !got.contains(l)).collect();
-    assert!(
-        only_got.is_empty() && only_expected.is_empty(),
-        "only after the template path: {only_got:#?}\nonly after a reset in place: {only_expected:#?}"
-    );
+    assert_same(&got, &expected, "after the template path", "after a reset in place");
     let owner: String = connect(db.target())
         .await
         .query_one(
@@ -427,14 +429,13 @@ async fn a_template_that_cannot_be_prepared_changes_nothing() {
 async fn the_template_path_is_declined_when_the_clone_would_lose_something() {
     let Some(db) = migrated("reset_tpl_declined").await else { return };
     let setup = "
-        CREATE EXTENSION IF NOT EXISTS postgres_fdw;
-        CREATE SERVER legacy FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');
-        CREATE SCHEMA wells;
-        CREATE FOREIGN TABLE wells.wells_wells (well_tag_number int) SERVER legacy;
         ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
         GRANT CREATE ON SCHEMA public TO PUBLIC;
     ";
-    connect(db.target()).await.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
+    let conn = connect(db.target()).await;
+    conn.batch_execute(FDW).await.unwrap_or_else(|e| panic!("{e}"));
+    conn.batch_execute(setup).await.unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
     canary(db.target()).await;
     // Nothing re-creates the FDW: a reset in place keeps it, so the clone is not used.
     let seen = run_with(
