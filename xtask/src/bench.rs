@@ -283,7 +283,7 @@ impl Env {
         let admin = self.admin().await?;
         let label = if coded { "bench-coded" } else { "bench-migrated" };
         let codetables = coded.then(|| self.codetables());
-        crate::template::ensure(&admin, label, &self.migrations(), codetables.as_deref())
+        templates::ensure(&admin, label, &self.migrations(), codetables.as_deref())
             .await
             .map_err(anyhow::Error::from_boxed)
     }

@@ -22,7 +22,6 @@ mod migrate_cmd;
 mod rehearse;
 mod replicate_cmd;
 mod reset;
-mod template;
 
 use clap::{Parser, Subcommand};
 

@@ -5,7 +5,10 @@
 
 use std::process::ExitCode;
 
+use std::path::Path;
+
 use anyhow::Context;
+use sha2::{Digest, Sha256};
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{self, bad_input};
@@ -150,7 +153,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 /// `codes`; the FDW phase, when it runs, builds its extension, server and schema again.
 fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> reset::Template {
     let (migrations, codetables) = (ctx.migrations_dir(), ctx.codetables_dir());
-    let label = crate::template::reset_label(&migrations, &codetables);
+    let label = reset_label(&migrations, &codetables);
     let recreated = fdw_spec.map_or_else(Vec::new, |spec| {
         vec![
             reset::Kept::Extension(spec.driver.kind().name().into()),
@@ -161,8 +164,22 @@ fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> res
     });
     let admin = target.with_dbname("postgres");
     reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| async move {
-        crate::template::ensure(&admin, &label, &migrations, Some(&codetables)).await
+        templates::ensure(&admin, &label, &migrations, Some(&codetables)).await
     })
+}
+
+/// `reset-<8 hex>`: one reset template per pair of directories, so a reset run against a copy of
+/// the migrations (a test, a checkout elsewhere) does not evict the main one.
+fn reset_label(migrations: &Path, codetables: &Path) -> String {
+    let mut hasher = Sha256::new();
+    for dir in [migrations, codetables] {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        hasher.update(dir.to_string_lossy().as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("reset-{hex}")
 }
 
 fn phases(

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use devdb::{TemplateSpec, TestDb};
+use devdb::TestDb;
 
 /// The workspace root.
 pub(crate) fn root() -> PathBuf {
@@ -38,21 +38,8 @@ pub(crate) fn text(bytes: &[u8]) -> String {
 
 /// A database cloned from the migrated template (`coded`: with the code tables loaded).
 pub(crate) async fn database(test: &str, coded: bool) -> Option<TestDb> {
-    let mut inputs = vec![root().join("migrations")];
-    if coded {
-        inputs.push(root().join("codetables"));
-    }
-    let label = if coded { "coded" } else { "migrated" };
-    let spec = TemplateSpec { label: label.into(), inputs, extra: String::new() };
-    TestDb::from_template(test, &spec, |target| async move {
-        migrate::migrate_all(&target, &root().join("migrations")).await?;
-        if coded {
-            codes::load_dir(&target, &root().join("codetables"), &codes::LoadOptions::default())
-                .await?;
-        }
-        Ok(())
-    })
-    .await
+    let contents = if coded { templates::Contents::Coded } else { templates::Contents::Migrated };
+    templates::test_db(test, contents).await
 }
 
 /// A hash of the schema (columns, constraints, indexes, functions) and of every row of every

@@ -1,24 +1,13 @@
 //! Database tests of the superuser: each on its own database cloned from the migrated template.
 
-use std::path::PathBuf;
-
 use admin::{Account, CreateOptions, Outcome, check_password, create_superuser};
-use devdb::{TemplateSpec, TestDb};
+use devdb::TestDb;
 use pg::{Secret, Target};
 
 const PASSWORD: &str = "Tr0ub4dor&3-not-in-output";
 
-fn migrations() -> PathBuf {
-    devdb::workspace_root().join("migrations")
-}
-
 async fn migrated(test: &str) -> Option<TestDb> {
-    let spec =
-        TemplateSpec { label: "migrated".into(), inputs: vec![migrations()], extra: String::new() };
-    TestDb::from_template(test, &spec, |target| async move {
-        migrate::migrate_all(&target, &migrations()).await.map(|_| ()).map_err(|e| e.into())
-    })
-    .await
+    templates::test_db(test, templates::Contents::Migrated).await
 }
 
 fn account(password: &str) -> Account {

@@ -8,24 +8,12 @@ mod driver;
 mod fdw;
 mod keys;
 
-use devdb::{TemplateSpec, TestDb};
+use devdb::TestDb;
 use pg::Target;
 
 /// A database with every migration (the replication functions included) and the code tables.
 pub(crate) async fn coded_db(test: &str) -> Option<TestDb> {
-    let root = devdb::workspace_root();
-    let spec = TemplateSpec {
-        label: "replicate".into(),
-        inputs: vec![root.join("migrations"), root.join("codetables")],
-        extra: String::new(),
-    };
-    let (migrations, codetables) = (root.join("migrations"), root.join("codetables"));
-    TestDb::from_template(test, &spec, |target: Target| async move {
-        migrate::migrate_all(&target, &migrations).await?;
-        codes::load_dir(&target, &codetables, &codes::LoadOptions::default()).await?;
-        Ok(())
-    })
-    .await
+    templates::test_db(test, templates::Contents::Coded).await
 }
 
 /// The legacy tables as local tables in schema `wells`, empty.

@@ -3,32 +3,27 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use devdb::{TemplateSpec, TestDb};
+use devdb::TestDb;
 use pg::Target;
 use reset::{DropOptions, Error, Kept, Options, Phase, Place, State, Template};
 
 fn migrations() -> PathBuf {
-    devdb::workspace_root().join("migrations")
-}
-
-fn spec() -> TemplateSpec {
-    TemplateSpec { label: "migrated".into(), inputs: vec![migrations()], extra: String::new() }
-}
-
-async fn build(target: Target) -> Result<(), devdb::BoxError> {
-    migrate::migrate_all(&target, &migrations()).await.map(|_| ()).map_err(|e| e.into())
+    templates::migrations_dir()
 }
 
 async fn migrated(test: &str) -> Option<TestDb> {
-    TestDb::from_template(test, &spec(), build).await
+    templates::test_db(test, templates::Contents::Migrated).await
+}
+
+/// The migrated template's name on the server of `admin` (the one test databases come from).
+async fn migrated_template(admin: Target) -> Result<String, devdb::BoxError> {
+    templates::ensure(&admin, "migrated", &migrations(), None).await
 }
 
 /// The template path with the migrated template (the one the test databases come from).
 fn template(db: &TestDb, recreated: Vec<Kept>) -> Template {
     let admin = db.target().with_dbname("postgres");
-    Template::new(admin, &["migrate"], recreated, |admin| async move {
-        Ok(devdb::ensure_template(&admin, &spec(), build).await?)
-    })
+    Template::new(admin, &["migrate"], recreated, migrated_template)
 }
 
 fn options(place: Place) -> Options {
@@ -371,7 +366,7 @@ async fn the_template_path_leaves_the_same_state_as_a_reset_in_place() {
     let target = db.target().clone();
     let checked = Template::new(admin, &["migrate"], vec![], move |admin| async move {
         match reset::markers(&target).await?.maintenance {
-            Some(m) if m.live => Ok(devdb::ensure_template(&admin, &spec(), build).await?),
+            Some(m) if m.live => migrated_template(admin).await,
             other => Err(format!("no live maintenance marker: {other:?}").into()),
         }
     });
