@@ -16,7 +16,7 @@ use crate::exit::{self, bad_input};
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
-  cargo xtask reset                                   # the dev server: a clone of the migrated, coded template
+  cargo xtask reset                                   # the dev server: a clone of the template
   cargo xtask reset --replicate subset                # ... then replicate wells 100001..113567
   DATABASE_URL=postgres://u@db.test/gwells cargo xtask reset --confirm gwells
   cargo xtask reset --drop-fdw                        # also drop the foreign server and schema
