@@ -339,7 +339,10 @@ mod tests {
         assert_eq!(problems, Vec::<String>::new());
         let subclass = report.tables.iter().find(|(t, _)| t == "well_subclass_code");
         assert_eq!(subclass, Some(&("well_subclass_code".to_string(), 16)));
-        assert_eq!(report.tables.len(), 38);
+        assert_eq!(report.tables.len(), 44);
+        let qualifications =
+            report.tables.iter().find(|(t, _)| t == "registries_qualification_code");
+        assert_eq!(qualifications, Some(&("registries_qualification_code".to_string(), 11)));
     }
 
     #[test]
