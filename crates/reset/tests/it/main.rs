@@ -206,6 +206,14 @@ async fn a_protected_database_is_refused_and_unchanged() {
     assert!(exists(db.target(), "public.canary").await);
     let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(markers.maintenance.is_none());
+    // The template path is refused alike, before any template is looked at.
+    let never =
+        Template::new(db.target().with_dbname("postgres"), &["migrate"], vec![], |_| async {
+            Err("the template was consulted".into())
+        });
+    let err = run_with(db.target(), &options(Place::DevServer), Some(never), vec![]).await;
+    assert!(matches!(err, Err(Error::Protected { .. })), "{err:?}");
+    assert!(exists(db.target(), "public.canary").await);
 
     assert!(reset::set_protected(db.target(), false, "tests", "").await.unwrap_or(false));
     assert!(run(db.target(), &options(Place::DevServer), vec![]).await.is_ok());
