@@ -13,25 +13,38 @@ pub struct BadInput(pub anyhow::Error);
 
 impl fmt::Display for BadInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&chain(&self.0))
+        let (message, hints) = render(&self.0);
+        f.write_str(&message)?;
+        hints.iter().try_for_each(|h| write!(f, "\nhint: {h}"))
     }
 }
 
-/// The error and its causes joined by `: `, as `{:#}` does, leaving out a cause whose text the
-/// message already holds (many errors name their source in their own message).
-fn chain(err: &anyhow::Error) -> String {
-    let mut text = String::new();
+/// The error's chain as one message — causes joined by `: `, as `{:#}` does, but a cause left
+/// out when the message right above it already ends with it (many errors name their source in
+/// their own text) — and the `hint: ` lines found anywhere in it, in order.
+fn render(err: &anyhow::Error) -> (String, Vec<String>) {
+    let mut message = String::new();
+    let mut hints = Vec::new();
+    let mut above = String::new();
     for cause in err.chain() {
-        let part = cause.to_string();
-        if text.contains(&part) {
-            continue;
+        let text = cause.to_string();
+        let mut own = Vec::new();
+        for line in text.lines() {
+            match line.strip_prefix("hint: ") {
+                Some(hint) => hints.push(hint.to_string()),
+                None => own.push(line),
+            }
         }
-        if !text.is_empty() {
-            text.push_str(": ");
+        let own = own.join("\n");
+        if !above.ends_with(&format!(": {own}")) && above != own {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&own);
         }
-        text.push_str(&part);
+        above = own;
     }
-    text
+    (message, hints)
 }
 
 impl std::error::Error for BadInput {}
@@ -52,39 +65,47 @@ pub fn failed() -> ExitCode {
 /// Prints the error and its hints, and chooses the exit code.
 #[allow(clippy::print_stderr)]
 pub fn report(err: anyhow::Error) -> ExitCode {
-    let text = pg::mask_url(&chain(&err));
-    let mut hints = Vec::new();
-    let mut message = String::new();
-    for (i, part) in text.split("\nhint: ").enumerate() {
-        if i == 0 {
-            message.push_str(part);
-        } else {
-            // A hint ends at its line; the rest of the chain continues the message.
-            let (hint, rest) = part.split_once('\n').unwrap_or((part, ""));
-            hints.push(hint.to_string());
-            message.push_str(rest);
-        }
-    }
+    let (message, hints) = render(&err);
+    let message = pg::mask_url(&message);
     eprintln!("error: {}", message.trim_end());
     for hint in hints {
-        eprintln!("hint: {hint}");
+        eprintln!("hint: {}", pg::mask_url(&hint));
     }
     if err.chain().any(|e| e.is::<BadInput>()) { ExitCode::from(2) } else { ExitCode::from(1) }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::chain;
+    use super::render;
+
+    fn io() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
+    }
 
     #[test]
-    fn each_cause_is_printed_once() {
-        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        // A message that already names its source, as `codes::Error::Io` does.
+    fn a_cause_its_message_already_names_is_printed_once() {
+        // A message that ends with its source, as `codes::Error::Io` does.
         let err = anyhow::Error::new(io()).context(format!("cannot access `x`: {}", io()));
-        let err = err.context("cannot dump");
-        assert_eq!(chain(&err), "cannot dump: cannot access `x`: no such file");
-        // Causes the message does not name are all kept, in order.
+        let (message, hints) = render(&err.context("cannot dump"));
+        assert_eq!(message, "cannot dump: cannot access `x`: no such file");
+        assert!(hints.is_empty());
+    }
+
+    #[test]
+    fn every_other_cause_is_kept_in_order() {
         let err = anyhow::Error::new(io()).context("reading `y`").context("cannot load");
-        assert_eq!(chain(&err), "cannot load: reading `y`: no such file");
+        assert_eq!(render(&err).0, "cannot load: reading `y`: no such file");
+        // The same words higher up do not hide a cause: only the message right above counts.
+        let err = anyhow::Error::new(io()).context("reading `y`").context("no such file here");
+        assert_eq!(render(&err).0, "no such file here: reading `y`: no such file");
+    }
+
+    #[test]
+    fn hints_are_collected_and_causes_stay_in_the_message() {
+        let err = anyhow::Error::new(io()).context("cannot open\nhint: check the path");
+        let err = crate::exit::bad_input(err);
+        let (message, hints) = render(&err);
+        assert_eq!(message, "cannot open: no such file");
+        assert_eq!(hints, ["check the path"]);
     }
 }
