@@ -19,25 +19,35 @@ pub enum Contents {
     Coded,
 }
 
+impl Contents {
+    /// The template's label (its name is `gwells_tpl_<label>_<key>`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Contents::Migrated => "migrated",
+            Contents::Coded => "coded",
+        }
+    }
+
+    /// The workspace's `codetables/` when coded.
+    fn codetables(self) -> Option<PathBuf> {
+        (self == Contents::Coded).then(|| devdb::workspace_root().join("codetables"))
+    }
+}
+
 /// The workspace's `migrations/`.
 pub fn migrations_dir() -> PathBuf {
     devdb::workspace_root().join("migrations")
 }
 
-/// The workspace's `codetables/`.
-pub fn codetables_dir() -> PathBuf {
-    devdb::workspace_root().join("codetables")
-}
-
 /// The template's spec: `label`, keyed by `migrations` (and `codetables` when coded).
-pub fn spec(label: &str, migrations: &Path, codetables: Option<&Path>) -> TemplateSpec {
+fn spec(label: &str, migrations: &Path, codetables: Option<&Path>) -> TemplateSpec {
     let mut inputs = vec![migrations.to_path_buf()];
     inputs.extend(codetables.map(Path::to_path_buf));
     TemplateSpec { label: label.into(), inputs, extra: String::new() }
 }
 
 /// Builds the template's contents into `target` (an empty database).
-pub async fn build(
+async fn build(
     target: Target,
     migrations: PathBuf,
     codetables: Option<PathBuf>,
@@ -63,14 +73,17 @@ pub async fn ensure(
     Ok(name)
 }
 
-/// A test database cloned from the workspace's template (`None` without PostgreSQL, outside
-/// CI; see `devdb::TestDb`).
+/// The name of the workspace's template holding `contents` on the server of `admin` (the one
+/// [`test_db`] clones), built first if it does not exist.
+pub async fn ensure_contents(admin: &Target, contents: Contents) -> Result<String, BoxError> {
+    let codetables = contents.codetables();
+    ensure(admin, contents.label(), &migrations_dir(), codetables.as_deref()).await
+}
+
+/// A test database cloned from the workspace's template holding `contents` (`None` without
+/// PostgreSQL, outside CI; see `devdb::TestDb`).
 pub async fn test_db(test: &str, contents: Contents) -> Option<TestDb> {
-    let codetables = (contents == Contents::Coded).then(codetables_dir);
-    let label = match contents {
-        Contents::Migrated => "migrated",
-        Contents::Coded => "coded",
-    };
-    let spec = spec(label, &migrations_dir(), codetables.as_deref());
+    let codetables = contents.codetables();
+    let spec = spec(contents.label(), &migrations_dir(), codetables.as_deref());
     TestDb::from_template(test, &spec, |target| build(target, migrations_dir(), codetables)).await
 }

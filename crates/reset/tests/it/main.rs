@@ -17,7 +17,7 @@ async fn migrated(test: &str) -> Option<TestDb> {
 
 /// The migrated template's name on the server of `admin` (the one test databases come from).
 async fn migrated_template(admin: Target) -> Result<String, devdb::BoxError> {
-    templates::ensure(&admin, "migrated", &migrations(), None).await
+    templates::ensure_contents(&admin, templates::Contents::Migrated).await
 }
 
 /// The template path with the migrated template (the one the test databases come from).
