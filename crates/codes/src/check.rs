@@ -331,6 +331,35 @@ mod tests {
         );
     }
 
+    /// The registries keys are UUID v5 of `<table>:<code>` (codetables/README.md): recomputed.
+    #[test]
+    fn registries_keys_are_their_codes_name_based_uuids() {
+        let ns = uuid::Uuid::parse_str("6f1c2f9e-5b3a-4c8e-9d41-0b45e9b9d000").expect("namespace");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../codetables");
+        let mut checked = 0;
+        for table in [
+            "registries_activity_code",
+            "registries_subactivity_code",
+            "registries_qualification_code",
+            "registries_status_code",
+            "registries_application_status_code",
+            "registries_removal_reason_code",
+        ] {
+            let mut reader =
+                csv::Reader::from_path(dir.join(format!("{table}.csv"))).expect("read the CSV");
+            let header = reader.headers().expect("header").clone();
+            let key = header.iter().position(|h| h.ends_with("_guid")).expect("a guid key");
+            let code = header.iter().position(|h| h == "code").expect("a code column");
+            for row in reader.records() {
+                let row = row.expect("row");
+                let want = uuid::Uuid::new_v5(&ns, format!("{table}:{}", &row[code]).as_bytes());
+                assert_eq!(&row[key], want.to_string(), "{table} `{}`", &row[code]);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 26);
+    }
+
     #[test]
     fn shipped_codetables_pass() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../codetables");
