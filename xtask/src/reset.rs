@@ -1,11 +1,12 @@
-//! `cargo xtask reset`, `protect`, `unprotect`: a guarded reset to the clean migrated state.
+//! `cargo xtask reset`, `protect`, `unprotect`: a guarded reset to the clean migrated and coded
+//! state.
 //!
 //! Thin over the `reset` crate: every setting (FDW, replication mode, admin account) is read and
-//! validated before anything is dropped; then `reset::run` drops and calls the phases built here.
-
-use std::process::ExitCode;
+//! validated before anything is dropped; then `reset::run` replaces the database by a template
+//! clone (on a throwaway server) or drops in place, and calls the phases built here.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
