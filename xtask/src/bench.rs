@@ -725,21 +725,7 @@ async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
             let legacy_db = env.database("bench_legacy", None).await?;
             let spec = legacy::Spec { wells: WELLS, ..legacy::Spec::default() };
             legacy::create(&legacy_db, &spec).await?;
-            let host = match admin.config().get_hosts().first() {
-                Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-                Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-                None => "127.0.0.1".to_string(),
-            };
-            let fdw = fdw::Spec::postgres(
-                "wells_legacy",
-                &host,
-                admin.config().get_ports().first().copied().unwrap_or(5432),
-                "bench_legacy",
-                admin.config().get_user().unwrap_or("postgres"),
-                admin.password().unwrap_or_else(|| pg::Secret::new("")),
-                &spec.schema,
-                "wells",
-            );
+            let fdw = fdw::Spec::rehearsal(&admin, "bench_legacy", &spec.schema);
             // The copy's source: the replicated rows, in the application's shape, as bare
             // tables; its destination: the same shape without a single constraint.
             let copy = replica_target(env, &fdw, "bench_copy").await?;

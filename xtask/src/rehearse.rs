@@ -128,24 +128,7 @@ async fn rehearse(
     phases.time("target", t);
 
     let t = Instant::now();
-    let port = admin.config().get_ports().first().copied().unwrap_or(5432);
-    let host = match admin.config().get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "127.0.0.1".to_string(),
-    };
-    let user = admin.config().get_user().unwrap_or("postgres").to_string();
-    let password = admin.password().unwrap_or_else(|| pg::Secret::new(""));
-    let fdw_spec = fdw::Spec::postgres(
-        "wells_legacy",
-        &host,
-        port,
-        "legacy",
-        &user,
-        password,
-        &spec.schema,
-        "wells",
-    );
+    let fdw_spec = fdw::Spec::rehearsal(admin, "legacy", &spec.schema);
     fdw::setup(&target, &fdw_spec, &fdw::SetupOptions::default())
         .await
         .context("cannot set up postgres_fdw")?;

@@ -167,6 +167,28 @@ impl Spec {
         }
     }
 
+    /// The rehearsals' spec: server `wells_legacy` reaching the stand-in in database `dbname`
+    /// on the server of `server`, with its host, port, user and password, importing
+    /// `foreign_schema` into `wells`.
+    pub fn rehearsal(server: &pg::Target, dbname: &str, foreign_schema: &str) -> Spec {
+        let config = server.config();
+        let host = match config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(dir)) => dir.display().to_string(),
+            None => "127.0.0.1".to_string(),
+        };
+        Spec::postgres(
+            "wells_legacy",
+            &host,
+            config.get_ports().first().copied().unwrap_or(5432),
+            dbname,
+            config.get_user().unwrap_or("postgres"),
+            server.password().unwrap_or_else(|| Secret::new("")),
+            foreign_schema,
+            "wells",
+        )
+    }
+
     /// The same spec, granting the reader role to `grantee` (the application user).
     pub fn with_grantee(mut self, grantee: Option<&str>) -> Spec {
         self.grantee = grantee.map(str::to_string);

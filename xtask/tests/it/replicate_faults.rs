@@ -31,22 +31,7 @@ async fn replica(test: &str) -> Option<(TestDb, TestDb, legacy::Summary)> {
     let spec = legacy::Spec { wells: WELLS, seed: 5, ..legacy::Spec::default() };
     let summary = legacy::create(source.target(), &spec).await.expect("stand-in");
     let target = database(test, true).await?;
-    let admin = target.admin().config().clone();
-    let host = match admin.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "127.0.0.1".into(),
-    };
-    let fdw_spec = fdw::Spec::postgres(
-        "wells_legacy",
-        &host,
-        admin.get_ports().first().copied().unwrap_or(5432),
-        source.name(),
-        admin.get_user().unwrap_or("postgres"),
-        target.admin().password().unwrap_or_else(|| pg::Secret::new("")),
-        &spec.schema,
-        "wells",
-    );
+    let fdw_spec = fdw::Spec::rehearsal(target.admin(), source.name(), &spec.schema);
     fdw::setup(target.target(), &fdw_spec, &fdw::SetupOptions::default()).await.expect("fdw");
     Some((target, source, summary))
 }

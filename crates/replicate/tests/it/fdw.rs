@@ -11,22 +11,7 @@ async fn with_stand_in(db: &devdb::TestDb, wells: u32) -> legacy::Summary {
     let source = db.admin().with_dbname(&legacy_db);
     let spec = legacy::Spec { wells, seed: 3, ..legacy::Spec::default() };
     let summary = legacy::create(&source, &spec).await.expect("stand-in");
-    let config = db.admin().config();
-    let host = match config.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "127.0.0.1".into(),
-    };
-    let fdw_spec = fdw::Spec::postgres(
-        "wells_legacy",
-        &host,
-        config.get_ports().first().copied().unwrap_or(5432),
-        &legacy_db,
-        config.get_user().unwrap_or("postgres"),
-        db.admin().password().unwrap_or_else(|| pg::Secret::new("")),
-        &spec.schema,
-        "wells",
-    );
+    let fdw_spec = fdw::Spec::rehearsal(db.admin(), &legacy_db, &spec.schema);
     fdw::setup(db.target(), &fdw_spec, &fdw::SetupOptions::default()).await.expect("fdw setup");
     summary
 }
