@@ -8,30 +8,16 @@
 use devdb::TestDb;
 use fdw::{Outcome, SetupOptions, Spec, Why};
 use pg::Secret;
-use tokio_postgres::config::Host;
 
 const PASSWORD: &str = "s3cr'et;\\pw-ü";
 
-fn host_port(target: &pg::Target) -> (String, u16) {
-    let host = match &target.config().get_hosts()[0] {
-        Host::Tcp(h) => h.clone(),
-        Host::Unix(dir) => dir.display().to_string(),
-    };
-    (host, target.config().get_ports()[0])
-}
-
+/// The rehearsals' spec with a hostile password: it must reach the user mapping quoted and
+/// never be printed.
 fn rehearsal(legacy: &TestDb) -> Spec {
-    let (host, port) = host_port(legacy.target());
-    Spec::postgres(
-        "wells_legacy",
-        &host,
-        port,
-        legacy.name(),
-        "postgres",
-        Secret::new(PASSWORD),
-        "wells",
-        "wells",
-    )
+    Spec {
+        password: Secret::new(PASSWORD),
+        ..Spec::rehearsal(legacy.target(), legacy.name(), "wells")
+    }
 }
 
 fn assert_no_secret(text: &str) {
