@@ -145,7 +145,7 @@ async fn apply(conn: &mut pg::Conn, spec: &Spec) -> Result<(), Error> {
     let fail = |statement: &str, e: tokio_postgres::Error| Error::Apply {
         server: spec.name.clone(),
         statement: statement.to_string(),
-        message: spec.redact(&db_message(&e)),
+        message: spec.redact(&pg::describe(&e)),
     };
     let tx = conn.transaction().await.map_err(|e| fail("BEGIN", e))?;
     for (sql, display) in sent.iter().zip(&shown) {
@@ -240,7 +240,7 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
         message: spec.redact(&message),
     };
     let conn = pg::connect(target, "gwells-db fdw status").await.map_err(|e| db(e.to_string()))?;
-    let state = read_state(&conn, spec).await.map_err(|e| db(db_message(&e)))?;
+    let state = read_state(&conn, spec).await.map_err(|e| db(pg::describe(&e)))?;
     let fp = fingerprint(spec);
     let mut status = Status {
         server: spec.name.clone(),
@@ -262,7 +262,7 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
                 &[&spec.name, &spec.local_schema],
             )
             .await
-            .map_err(|e| db(db_message(&e)))?
+            .map_err(|e| db(pg::describe(&e)))?
             .get(0);
         let sql = format!(
             "SELECT 1 FROM {} LIMIT 1",
@@ -271,23 +271,13 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
         );
         status.probe = Some(match conn.query(&sql, &[]).await {
             Ok(_) => Ok(table),
-            Err(e) => Err(spec.redact(&db_message(&e))),
+            Err(e) => Err(spec.redact(&pg::describe(&e))),
         });
     }
     Ok(status)
 }
 
 /// A database error's message and detail, without the "db error:" wrapping.
-fn db_message(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => match d.detail() {
-            Some(detail) => format!("{} ({detail})", d.message()),
-            None => d.message().to_string(),
-        },
-        None => e.to_string(),
-    }
-}
-
 /// The fingerprint in the lock file: `None` when absent, `Some("")` for the seed's empty file.
 fn read_lock_file(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read_to_string(path) {

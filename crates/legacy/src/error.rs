@@ -29,22 +29,11 @@ pub enum Error {
 impl Error {
     pub(crate) fn db(schema: &str, step: &'static str) -> impl Fn(tokio_postgres::Error) -> Error {
         let schema = schema.to_string();
-        move |e| Error::Db { schema: schema.clone(), step, message: db_message(&e) }
+        move |e| Error::Db { schema: schema.clone(), step, message: pg::describe(&e) }
     }
 
     pub(crate) fn pg(schema: &str, step: &'static str) -> impl Fn(pg::Error) -> Error {
         let schema = schema.to_string();
         move |e| Error::Db { schema: schema.clone(), step, message: e.to_string() }
-    }
-}
-
-fn db_message(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => match (d.detail(), d.where_()) {
-            (Some(detail), _) => format!("{} ({detail})", d.message()),
-            (None, Some(at)) => format!("{} (at {})", d.message(), at.lines().next().unwrap_or("")),
-            _ => d.message().to_string(),
-        },
-        None => e.to_string(),
     }
 }

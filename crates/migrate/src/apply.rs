@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use pg::{Conn, Lock, LockOptions, Target};
 
 use crate::checksum::checksum;
-use crate::error::{Error, Result, db, describe};
+use crate::error::{Error, Result, db};
 use crate::ledger::{self, Meta};
 use crate::plan::{self, Ledger, Status, Step, check_down_files};
 use crate::source::{Key, Migration, Source, load};
-use crate::split::split;
+use crate::split::split_statements;
 
 const APPLICATION_NAME: &str = "gwells-db migrate";
 
@@ -159,26 +159,8 @@ pub async fn run(target: &Target, dir: &Path, options: &Options) -> Result<Repor
     if whole {
         for key in &status.repeatables {
             let Some(r) = source.repeatables.iter().find(|r| &r.key == key) else { continue };
-            let started = Instant::now();
-            let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
-            set_lock_timeout(&tx, options.lock_timeout).await?;
-            if !options.fake {
-                tx.batch_execute(&r.sql)
-                    .await
-                    .map_err(|source| failed(&r.key, &r.path, &r.sql, source))?;
-            }
-            let duration = started.elapsed();
-            let meta = Meta {
-                key,
-                repeatable: true,
-                checksum: &r.checksum,
-                duration,
-                fake: options.fake,
-                progress: None,
-                error: None,
-            };
-            ledger::upsert_meta(&tx, &meta).await?;
-            tx.commit().await.map_err(db("cannot commit"))?;
+            let script = Script { key, path: &r.path, sql: &r.sql, checksum: &r.checksum };
+            let duration = in_transaction(&mut conn, &script, true, [], options).await?;
             report.repeatables.push((key.clone(), duration));
         }
     }
@@ -201,11 +183,15 @@ async fn check_replacements(conn: &Conn, source: &Source) -> Result<Vec<Key>> {
     Ok(written)
 }
 
-async fn set_lock_timeout(tx: &tokio_postgres::Transaction<'_>, timeout: Duration) -> Result<()> {
-    let value = format!("{}ms", timeout.as_millis());
+/// `SET [LOCAL] lock_timeout`: `scope` is `"LOCAL"` inside a transaction, `""` for the session.
+async fn set_lock_timeout(
+    client: &impl tokio_postgres::GenericClient,
+    timeout: Duration,
+    scope: &str,
+) -> Result<()> {
     // A literal built from a number: nothing from the user reaches this text.
-    let sql = format!("SET LOCAL lock_timeout = '{value}'");
-    tx.batch_execute(&sql).await.map_err(db("cannot set `lock_timeout`"))
+    let sql = format!("SET {scope} lock_timeout = '{}ms'", timeout.as_millis());
+    client.batch_execute(&sql).await.map_err(db("cannot set `lock_timeout`"))
 }
 
 /// The rows a forward migration writes: every replaced migration, then itself (§3.6 rule 4).
@@ -214,26 +200,51 @@ fn rows_of(m: &Migration) -> impl Iterator<Item = &Key> {
 }
 
 async fn apply_atomic(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()> {
+    let script = Script { key: &m.key, path: &m.path, sql: &m.sql, checksum: &m.checksum };
+    in_transaction(conn, &script, false, rows_of(m), options).await.map(drop)
+}
+
+/// A migration's or repeatable script's file, as [`in_transaction`] runs it.
+struct Script<'a> {
+    key: &'a Key,
+    path: &'a Path,
+    sql: &'a str,
+    checksum: &'a str,
+}
+
+/// One transaction: `lock_timeout`, the script (unless faked), the `django_migrations` rows,
+/// the tool's own row. Returns how long it took.
+async fn in_transaction<'k>(
+    conn: &mut Conn,
+    script: &Script<'_>,
+    repeatable: bool,
+    rows: impl IntoIterator<Item = &'k Key>,
+    options: &Options,
+) -> Result<Duration> {
     let started = Instant::now();
     let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
-    set_lock_timeout(&tx, options.lock_timeout).await?;
+    set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if !options.fake {
-        tx.batch_execute(&m.sql).await.map_err(|source| failed(&m.key, &m.path, &m.sql, source))?;
+        tx.batch_execute(script.sql)
+            .await
+            .map_err(|source| failed(script.key, script.path, script.sql, source))?;
     }
-    for key in rows_of(m) {
+    for key in rows {
         ledger::insert_row(&tx, key).await?;
     }
+    let duration = started.elapsed();
     let meta = Meta {
-        key: &m.key,
-        repeatable: false,
-        checksum: &m.checksum,
-        duration: started.elapsed(),
+        key: script.key,
+        repeatable,
+        checksum: script.checksum,
+        duration,
         fake: options.fake,
         progress: None,
         error: None,
     };
     ledger::upsert_meta(&tx, &meta).await?;
-    tx.commit().await.map_err(db("cannot commit"))
+    tx.commit().await.map_err(db("cannot commit"))?;
+    Ok(duration)
 }
 
 /// A no-transaction migration: one statement at a time, progress recorded after each, resuming
@@ -244,11 +255,7 @@ async fn apply_statements(
     ledger: &Ledger,
     options: &Options,
 ) -> Result<()> {
-    let statements = split(&m.sql).map_err(|e| Error::MalformedSql {
-        path: m.path.clone(),
-        line: e.line,
-        reason: e.reason,
-    })?;
+    let statements = split_statements(&m.path, &m.sql)?;
     let n = statements.len();
     let prefix = |k: usize| {
         let texts: Vec<&str> = statements[..k].iter().map(|s| s.text.as_str()).collect();
@@ -267,8 +274,7 @@ async fn apply_statements(
         }
         start = done;
     }
-    let timeout = format!("SET lock_timeout = '{}ms'", options.lock_timeout.as_millis());
-    conn.batch_execute(&timeout).await.map_err(db("cannot set `lock_timeout`"))?;
+    set_lock_timeout(&**conn, options.lock_timeout, "").await?;
     let progress = |k: usize, error: Option<String>, started: Instant| Meta {
         key: &m.key,
         repeatable: false,
@@ -281,14 +287,15 @@ async fn apply_statements(
     for (i, statement) in statements.iter().enumerate().skip(start) {
         let started = Instant::now();
         if let Err(source) = conn.batch_execute(&statement.text).await {
-            ledger::upsert_meta(&**conn, &progress(i, Some(describe(&source)), started)).await?;
+            ledger::upsert_meta(&**conn, &progress(i, Some(pg::describe(&source)), started))
+                .await?;
             return Err(Error::StatementFailed {
                 migration: m.key.to_string(),
                 path: m.path.clone(),
                 k: i + 1,
                 n,
                 line: statement.line + error_line(&statement.text, &source) - 1,
-                reason: describe(&source),
+                reason: pg::describe(&source),
                 source,
             });
         }
@@ -301,17 +308,13 @@ async fn apply_statements(
     for key in rows_of(m) {
         ledger::insert_row(&tx, key).await?;
     }
-    ledger::upsert_meta(
-        &tx,
-        &Meta { progress: Some((n, n, prefix(n))), ..progress(n, None, Instant::now()) },
-    )
-    .await?;
+    ledger::upsert_meta(&tx, &progress(n, None, Instant::now())).await?;
     tx.commit().await.map_err(db("cannot commit"))
 }
 
 async fn unapply(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()> {
     let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
-    set_lock_timeout(&tx, options.lock_timeout).await?;
+    set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if let (false, Some((path, sql))) = (options.fake, &m.down) {
         tx.batch_execute(sql).await.map_err(|source| failed(&m.key, path, sql, source))?;
     }
@@ -326,7 +329,7 @@ fn failed(key: &Key, path: &Path, sql: &str, source: tokio_postgres::Error) -> E
         migration: key.to_string(),
         path: path.into(),
         line: error_line(sql, &source),
-        reason: describe(&source),
+        reason: pg::describe(&source),
         source,
     }
 }

@@ -130,19 +130,5 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps a database error with what was being done.
 pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
-    move |source| Error::Db { doing: doing.to_string(), reason: describe(&source), source }
-}
-
-/// The server's message, code and detail, which tokio-postgres's `Display` leaves out.
-pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
-    match err.as_db_error() {
-        Some(e) => {
-            let mut text = format!("{} ({})", e.message(), e.code().code());
-            if let Some(detail) = e.detail() {
-                text.push_str(&format!("; {detail}"));
-            }
-            text
-        }
-        None => err.to_string(),
-    }
+    move |source| Error::Db { doing: doing.to_string(), reason: pg::describe(&source), source }
 }

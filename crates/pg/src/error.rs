@@ -33,3 +33,18 @@ pub enum Error {
     #[error(transparent)]
     Db(#[from] tokio_postgres::Error),
 }
+
+/// A server error in one line: its message, then its SQLSTATE and its detail — or, without a
+/// detail, the first line of where it happened (inside a function); any other error (a lost
+/// connection, ...) as tokio-postgres words it.
+pub fn describe(err: &tokio_postgres::Error) -> String {
+    let Some(e) = err.as_db_error() else { return err.to_string() };
+    let code = e.code().code();
+    match (e.detail(), e.where_()) {
+        (Some(detail), _) => format!("{} ({code}; {detail})", e.message()),
+        (None, Some(at)) => {
+            format!("{} ({code}; at {})", e.message(), at.lines().next().unwrap_or(""))
+        }
+        (None, None) => format!("{} ({code})", e.message()),
+    }
+}

@@ -17,7 +17,7 @@ mod target;
 pub mod vars;
 
 pub use conn::{Conn, Notice, connect};
-pub use error::Error;
+pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
 pub use target::{Secret, Source, Target, mask_url};
 

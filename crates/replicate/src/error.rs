@@ -84,14 +84,7 @@ fn list(tables: &[(String, i64)]) -> String {
 impl Error {
     /// [`Error::Restore`] from the server's error.
     pub(crate) fn restore(object: String, source: &tokio_postgres::Error) -> Error {
-        let reason = match source.as_db_error() {
-            Some(db) => match db.detail() {
-                Some(detail) => format!("{} ({detail})", db.message()),
-                None => db.message().to_string(),
-            },
-            None => source.to_string(),
-        };
-        Error::Restore { object, reason }
+        Error::Restore { object, reason: pg::describe(source) }
     }
 
     pub(crate) fn step(step: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
