@@ -10,6 +10,7 @@ use std::path::Path;
 use futures_util::TryStreamExt;
 
 use crate::catalog;
+use crate::load::ident;
 use crate::schema::ColumnType;
 use crate::{Error, check};
 
@@ -54,16 +55,10 @@ pub async fn dump_dir(
         let Some(schema) = catalog.schema(name) else {
             return Err(Error::NoTable { file: format!("{name}.csv"), table: name.clone() });
         };
-        let quoted = |s: &str| {
-            pg::quote::ident(s).map_err(|_| Error::Header {
-                file: name.clone(),
-                reason: "a name contains a NUL byte".into(),
-            })
-        };
         let cols = schema
             .columns
             .iter()
-            .map(|c| quoted(&c.name))
+            .map(|c| ident(&c.name))
             .collect::<Result<Vec<_>, _>>()?
             .join(", ");
         let mut order = Vec::new();
@@ -73,7 +68,7 @@ pub async fn dump_dir(
                 .iter()
                 .find(|c| &c.name == k)
                 .is_some_and(|c| matches!(c.ty, ColumnType::Varchar(_)));
-            order.push(format!("{}{}", quoted(k)?, if collate { " COLLATE \"C\"" } else { "" }));
+            order.push(format!("{}{}", ident(k)?, if collate { " COLLATE \"C\"" } else { "" }));
         }
         let order_by = if order.is_empty() {
             String::new()
@@ -82,7 +77,7 @@ pub async fn dump_dir(
         };
         let sql = format!(
             "COPY (SELECT {cols} FROM {}{order_by}) TO STDOUT (FORMAT csv, HEADER)",
-            quoted(name)?
+            ident(name)?
         );
         let stream = tx.copy_out(&sql).await.map_err(db(name))?;
         let mut stream = std::pin::pin!(stream);

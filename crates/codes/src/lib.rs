@@ -3,7 +3,7 @@
 //! * [`check_dir`]: offline validation of a folder of CSVs (syntax, header, values, keys,
 //!   order, references between code tables); [`check_live`] adds the live schema's columns,
 //!   types and lengths.
-//! * [`load_dir`]: one transaction under the tool's advisory lock; COPY into temporary tables,
+//! * [`load_dir`]: one transaction under the tool's advisory lock; COPY into one staging table,
 //!   then insert, update and delete by key; rows still referenced are never deleted (the load
 //!   refuses, naming the referencing rows) and nothing ever cascades.
 //! * [`dump_dir`]: tables back to CSV in the same conventions, so a load and a dump round-trip.

@@ -1,6 +1,6 @@
 //! Loading a folder of CSVs into the database, and asking how much is loaded.
 //!
-//! One transaction under the tool's advisory lock: every CSV is COPYed into a temporary table,
+//! One transaction under the tool's advisory lock: every CSV is COPYed into one staging table,
 //! then, table by table in foreign-key order, new rows are inserted and changed rows updated
 //! (`IS DISTINCT FROM`); rows the CSVs no longer list are deleted in reverse order, unless
 //! something still references them, in which case the whole load is refused and rolled back.
@@ -143,22 +143,33 @@ pub async fn loaded(target: &pg::Target, dir: &Path) -> Result<Vec<Loaded>, Erro
     let conn = pg::connect(target, "gwells-db codes").await?;
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let catalog = catalog::read(&*conn, &names).await?;
-    let mut out = Vec::new();
-    for t in &tables {
-        let db_rows = match catalog.schema(&t.name) {
-            None => None,
-            Some(_) => {
-                let sql = format!("SELECT count(*) FROM {}", ident(&t.name)?);
-                let row = conn
-                    .query_one(&sql, &[])
-                    .await
-                    .map_err(|source| Error::Db { table: t.name.clone(), source })?;
-                Some(row.get(0))
-            }
-        };
-        out.push(Loaded { table: t.name.clone(), csv_rows: t.rows.len(), db_rows });
+    // One round trip for every count: `health --ready` asks this on every probe.
+    let present: Vec<&CodeTable> =
+        tables.iter().filter(|t| catalog.schema(&t.name).is_some()).collect();
+    let mut counts = std::collections::HashMap::new();
+    if !present.is_empty() {
+        let parts = present
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Ok(format!("SELECT {i}, count(*) FROM {}", ident(&t.name)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let rows = conn
+            .query(&parts.join(" UNION ALL "), &[])
+            .await
+            .map_err(|source| Error::Db { table: "(row counts)".into(), source })?;
+        for row in rows {
+            let (i, n): (i32, i64) = (row.get(0), row.get(1));
+            counts.insert(present[i as usize].name.as_str(), n);
+        }
     }
-    Ok(out)
+    Ok(tables
+        .iter()
+        .map(|t| Loaded {
+            table: t.name.clone(),
+            csv_rows: t.rows.len(),
+            db_rows: counts.get(t.name.as_str()).copied(),
+        })
+        .collect())
 }
 
 /// Header, value and reference problems against the catalog.
@@ -185,11 +196,18 @@ fn live_problems(tables: &[CodeTable], catalog: &Catalog) -> Vec<Error> {
     problems
 }
 
-fn ident(name: &str) -> Result<String, Error> {
-    quote::ident(name).map_err(|_| Error::Header {
-        file: name.into(),
-        reason: "a name contains a NUL byte".into(),
-    })
+/// A catalog name quoted; a NUL byte in it is a header problem of the file naming it.
+pub(crate) fn ident(name: &str) -> Result<String, Error> {
+    quote::ident(name).map_err(|_| nul(name))
+}
+
+/// `schema.table` quoted, likewise.
+pub(crate) fn qualified(schema: &str, table: &str) -> Result<String, Error> {
+    quote::qualified(schema, table).map_err(|_| nul(table))
+}
+
+fn nul(name: &str) -> Error {
+    Error::Header { file: name.into(), reason: "a name contains a NUL byte".into() }
 }
 
 /// The statements of one table, built from catalog names only (quoted), never from values.
@@ -241,10 +259,7 @@ fn statements(schema: &TableSchema, index: usize) -> Result<Sql, Error> {
 /// The rows referencing `schema`'s rows that the CSV no longer lists (at most 11).
 fn references_sql(schema: &TableSchema, index: usize, fk: &ForeignKey) -> Result<String, Error> {
     let t = ident(&schema.table)?;
-    let from = quote::qualified(&fk.from_schema, &fk.from_table).map_err(|_| Error::Header {
-        file: fk.from_table.clone(),
-        reason: "a name contains a NUL byte".into(),
-    })?;
+    let from = qualified(&fk.from_schema, &fk.from_table)?;
     let join = fk
         .from_columns
         .iter()
