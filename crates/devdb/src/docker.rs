@@ -126,11 +126,7 @@ pub(crate) async fn start(image: &str, owner_pid: u32, id: &str) -> Result<Start
     let version = match wait_for_connection(&target).await {
         Ok(v) => v,
         Err(e) => {
-            let _ = duct::cmd!("docker", "rm", "-f", "-v", &container_id)
-                .stdout_null()
-                .stderr_null()
-                .unchecked()
-                .run();
+            crate::registry::remove_container(&container_id);
             return Err(e);
         }
     };

@@ -27,7 +27,7 @@ pub use local::Binaries;
 pub use paths::{target_dir, workspace_root};
 pub use server::{Backend, DEFAULT_IMAGE, Server, ServerOptions};
 pub use template::{TemplateSpec, clone_database, drop_database, ensure_template};
-pub use testdb::{TestDb, shared_test_server};
+pub use testdb::TestDb;
 
 /// Passed as `-c` to every server this crate starts, local or container, so that a tool holding
 /// only a URL can tell a throwaway server (where databases may be cloned, renamed and dropped at

@@ -58,16 +58,18 @@ pub(crate) fn read(path: &Path) -> Option<Record> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
+/// Removes a container and its volumes, whatever state it is in; best effort.
+pub(crate) fn remove_container(id: &str) {
+    let _ =
+        duct::cmd!("docker", "rm", "-f", "-v", id).stdout_null().stderr_null().unchecked().run();
+}
+
 /// Stops a recorded server and removes its files and record.
 pub(crate) fn destroy(record: &Record) {
     match record.backend.as_str() {
         "docker" => {
             if let Some(id) = &record.container {
-                let _ = duct::cmd!("docker", "rm", "-f", "-v", id)
-                    .stdout_null()
-                    .stderr_null()
-                    .unchecked()
-                    .run();
+                remove_container(id);
             }
         }
         _ => {
@@ -132,11 +134,7 @@ fn reap_containers() -> usize {
         let (Some(id), Some(owner)) = (parts.next(), parts.next()) else { continue };
         let Ok(owner) = owner.parse::<u32>() else { continue };
         if owner != 0 && !local::alive(owner) {
-            let _ = duct::cmd!("docker", "rm", "-f", "-v", id)
-                .stdout_null()
-                .stderr_null()
-                .unchecked()
-                .run();
+            remove_container(id);
             reaped += 1;
         }
     }

@@ -178,11 +178,6 @@ impl Server {
         &self.version
     }
 
-    /// The loopback port.
-    pub fn port(&self) -> u16 {
-        self.record.port
-    }
-
     /// The server log (local backend); containers: `docker logs <id>`.
     pub fn log_path(&self) -> Option<PathBuf> {
         (self.record.backend == "local").then(|| self.record.dir.join("server.log"))

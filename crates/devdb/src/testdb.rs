@@ -26,7 +26,7 @@ pub struct TestDb {
 }
 
 /// The server tests use: its admin target, and the handle when it is private to this process.
-pub async fn shared_test_server() -> crate::Result<(Target, Option<Arc<Server>>)> {
+pub(crate) async fn shared_test_server() -> crate::Result<(Target, Option<Arc<Server>>)> {
     if let Ok(url) = std::env::var(pg::vars::GWELLS_TEST_SERVER_URL)
         && !url.is_empty()
     {

@@ -61,20 +61,6 @@ pub async fn connect(target: &Target, application_name: &str) -> Result<Conn> {
 }
 
 impl Conn {
-    /// Every notice received so far, oldest first.
-    pub fn drain_notices(&mut self) -> Vec<Notice> {
-        let mut out = Vec::new();
-        while let Ok(n) = self.notices.try_recv() {
-            out.push(n);
-        }
-        out
-    }
-
-    /// Waits for the next notice; `None` once the connection is closed.
-    pub async fn next_notice(&mut self) -> Option<Notice> {
-        self.notices.recv().await
-    }
-
     /// Splits the connection into the client and the notice stream, so one task can run a
     /// long statement while another reports its notices as they arrive.
     pub fn split(self) -> (tokio_postgres::Client, mpsc::UnboundedReceiver<Notice>) {

@@ -141,11 +141,7 @@ impl Maintenance {
         let conn = pg::connect(keeper, "gwells-db reset (maintenance marker)")
             .await
             .map_err(Error::db(database))?;
-        let pid: i32 = conn
-            .query_one("SELECT pg_backend_pid()", &[])
-            .await
-            .map_err(Error::pgdb(database))?
-            .get(0);
+        let pid = conn.backend_pid().await.map_err(Error::db(database))?;
         let maintenance = Maintenance { keeper: conn, pid };
         maintenance.mark(target, set_by).await?;
         Ok(maintenance)
