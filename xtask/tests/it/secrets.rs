@@ -52,29 +52,51 @@ async fn no_command_ever_shows_a_planted_secret() {
         ("DJANGO_ADMIN_PASSWORD", ADMIN_SECRET),
         ("DJANGO_ADMIN_URL", "admin-x7q2"),
     ];
-    let commands: &[&[&str]] = &[
-        &["migrate"],
-        &["migrate", "--plan"],
-        &["migrate", "--check"],
-        &["showmigrations", "--json"],
-        &["codes", "load"],
-        &["codes", "check", "--database-url", &url],
-        &["fdw", "sql"],
-        &["fdw", "sql", "--driver", "oracle_fdw", "--server", "//oracle.example/envprod1"],
-        &["fdw", "setup"],
-        &["fdw", "status"],
-        &["fdw", "setup", "--force"],
-        &["admin", "create"],
-        &["admin", "create", "--update"],
-        &["admin", "url"],
-        &["health", "--json"],
-        &["health", "--ready"],
-        &["replicate", "--subset"],
-        &["reset"],
-        &["migrate", "--database-url", "postgres://postgres:Planted-Db-S3cret@127.0.0.1:1/nowhere"],
+    // Each command with the exit code it must end with: one that failed early (a misspelt
+    // flag, ...) would have printed nothing worth scanning.
+    let commands: &[(&[&str], u8)] = &[
+        (&["migrate"], 0),
+        (&["migrate", "--plan"], 0),
+        (&["migrate", "--check"], 0),
+        (&["showmigrations", "--json"], 0),
+        (&["codes", "load"], 0),
+        (&["codes", "check", "--database-url", &url], 0),
+        (&["fdw", "sql"], 0),
+        (
+            &[
+                "fdw",
+                "sql",
+                "--driver",
+                "oracle_fdw",
+                "--foreign-server",
+                "//oracle.example/envprod1",
+            ],
+            0,
+        ),
+        (&["fdw", "setup"], 0),
+        (&["fdw", "status"], 0),
+        (&["fdw", "setup", "--force"], 0),
+        (&["admin", "create"], 0),
+        (&["admin", "create", "--update"], 0),
+        (&["admin", "url"], 0),
+        (&["health", "--json"], 0),
+        (&["health", "--ready"], 0),
+        // The foreign schema here is the target's own `public`: no legacy tables, so replication
+        // fails — its error path is what gets scanned.
+        (&["replicate", "--subset"], 1),
+        (&["reset"], 0),
+        (
+            &[
+                "migrate",
+                "--database-url",
+                "postgres://postgres:Planted-Db-S3cret@127.0.0.1:1/nowhere",
+            ],
+            1,
+        ),
     ];
     let mut leaks = Vec::new();
-    for args in commands {
+    let mut codes = Vec::new();
+    for (args, expected) in commands {
         let mut cmd = xtask();
         cmd.args(*args).env(pg::vars::DATABASE_URL, &url);
         for (k, v) in fdw.iter().chain(admin.iter()) {
@@ -82,12 +104,20 @@ async fn no_command_ever_shows_a_planted_secret() {
         }
         let out = cmd.output().expect("run xtask");
         let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        if out.status.code() != Some(i32::from(*expected)) {
+            codes.push(format!(
+                "`xtask {}` exited {:?}:\n{all}",
+                args.join(" "),
+                out.status.code()
+            ));
+        }
         for secret in [DB_SECRET, FDW_SECRET, ADMIN_SECRET] {
             if all.contains(secret) {
                 leaks.push(format!("`xtask {}` printed {secret}:\n{all}", args.join(" ")));
             }
         }
     }
+    assert!(codes.is_empty(), "{}", codes.join("\n"));
     let target = devdb::target_dir();
     let mut scanned = 0;
     for file in files_under(target.join("reports"), |n| n.ends_with(".json"))

@@ -1,7 +1,6 @@
 //! Database tests of reset: each on its own database cloned from the migrated template.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use devdb::TestDb;
 use pg::Target;
@@ -323,15 +322,11 @@ async fn the_fdw_is_kept_unless_asked() {
 
     let mut drop_fdw = options(Place::DevServer);
     drop_fdw.drop = DropOptions { drop_fdw: true, fdw_schemas: vec!["wells".into()] };
-    let seen = Arc::new(Mutex::new(0usize));
-    let counter = seen.clone();
-    reset::run(db.target(), &drop_fdw, None, vec![], &mut |r| {
-        if let Ok(mut n) = counter.lock() {
-            *n += r.summary.len();
-        }
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let seen =
+        run_with(db.target(), &drop_fdw, None, vec![]).await.unwrap_or_else(|e| panic!("{e}"));
+    // Only the drop ran, and it dropped something (what is gone is checked below).
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].0 == "drop" && seen[0].1 != "0 drop statement(s)", "{seen:?}");
     assert!(!exists(db.target(), "wells.wells_wells").await);
     let conn = connect(db.target()).await;
     let servers: i64 = conn
@@ -345,7 +340,6 @@ async fn the_fdw_is_kept_unless_asked() {
         .unwrap_or_else(|e| panic!("{e}"))
         .get(0);
     assert_eq!((servers, extension), (0, 1));
-    assert!(seen.lock().map(|n| *n > 0).unwrap_or(false));
 }
 
 #[tokio::test]
