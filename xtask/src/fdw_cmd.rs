@@ -36,7 +36,7 @@ pub struct Args {
     command: Command,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 struct SpecFlags {
     /// `oracle_fdw` or `postgres_fdw` [default: from the form of FDW_FOREIGN_SERVER].
     #[arg(long, global = true, value_name = "DRIVER")]
@@ -132,6 +132,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             Ok(if status.healthy() { exit::OK } else { exit::failed() })
         }
     }
+}
+
+/// The spec `fdw setup` uses without flags: the `FDW_*` variables, the reader role granted to
+/// `POSTGRESQL_USER`. Reset's FDW phase uses it too, so both store the same fingerprint.
+pub(crate) fn spec_from_env() -> anyhow::Result<fdw::Spec> {
+    spec(&SpecFlags::default())
 }
 
 fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {

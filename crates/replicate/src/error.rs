@@ -5,7 +5,7 @@
 pub enum Error {
     /// `DB_REPLICATE` holds a value that is not a mode.
     #[error(
-        "`{variable}` is `{value}`, expected one of `None`, `Subset`, `Full` (exact case)\nhint: set `{variable}=Subset`, or pass `--subset` / `--full`"
+        "`{variable}` is `{value}`, expected one of `None`, `Subset`, `Full` (exact case)\nhint: set `{variable}=Subset`, or choose with a flag (`replicate --subset`, `reset --replicate subset`)"
     )]
     BadMode {
         /// The variable (`DB_REPLICATE`).

@@ -99,7 +99,7 @@ mod tests {
                 false,
                 Some(bad),
                 &format!(
-                    "error: `DB_REPLICATE` is `{bad}`, expected one of `None`, `Subset`, `Full` (exact case)\nhint: set `DB_REPLICATE=Subset`, or pass `--subset` / `--full`"
+                    "error: `DB_REPLICATE` is `{bad}`, expected one of `None`, `Subset`, `Full` (exact case)\nhint: set `DB_REPLICATE=Subset`, or choose with a flag (`replicate --subset`, `reset --replicate subset`)"
                 ),
             );
         }
