@@ -27,43 +27,39 @@ pub(crate) struct Step {
     pub(crate) table: &'static str,
     /// What it runs.
     pub(crate) action: Action,
-    /// Which of the seed's two steps it belongs to (0: the driver's own).
-    pub(crate) seed_step: u8,
 }
 
-const fn step(table: &'static str, sql: &'static str, seed_step: u8) -> Step {
-    Step { table, action: Action::Sql { sql, takes_mode: false }, seed_step }
+const fn step(table: &'static str, sql: &'static str) -> Step {
+    Step { table, action: Action::Sql { sql, takes_mode: false } }
 }
 
-/// The steps of a run in `mode` (none for [`Mode::None`]).
+/// The steps of a run in `mode` (none for [`Mode::None`]). The seed's `db_replicate_step1`
+/// ran `xform_well` to `production_data`, its `db_replicate_step2` the rest of the SQL steps;
+/// setting the keys aside and restoring them is the driver's own.
 pub(crate) fn steps(mode: Mode) -> Vec<Step> {
     if mode == Mode::None {
         return Vec::new();
     }
+    let restore = |table, kinds| Step { table, action: Action::Restore(kinds) };
     vec![
         Step {
             table: "xform_well",
             action: Action::Sql { sql: "SELECT populate_xform($1)", takes_mode: true },
-            seed_step: 1,
         },
         // Before the keys go: the CASCADE follows them.
-        step("truncate", "TRUNCATE TABLE bcgs_number, well CASCADE", 1),
-        Step { table: "set aside keys", action: Action::SetAside, seed_step: 0 },
-        step("bcgs_number", "SELECT migrate_bcgs()", 1),
-        step("well", "SELECT populate_well()", 1),
-        step("screen", "SELECT migrate_screens()", 1),
-        step("production_data", "SELECT migrate_production()", 1),
-        step("casing", "SELECT migrate_casings()", 2),
-        step("perforation", "SELECT migrate_perforations()", 2),
-        step("aquifer_well", "SELECT migrate_aquifers()", 2),
-        step("lithology_description", "SELECT migrate_lithology()", 2),
-        Step {
-            table: "indexes",
-            action: Action::Restore(&[Kind::Index, Kind::Unique]),
-            seed_step: 0,
-        },
-        Step { table: "foreign keys", action: Action::Restore(&[Kind::ForeignKey]), seed_step: 0 },
-        step("sequences", "SELECT replicate_reset_sequences()", 2),
+        step("truncate", "TRUNCATE TABLE bcgs_number, well CASCADE"),
+        Step { table: "set aside keys", action: Action::SetAside },
+        step("bcgs_number", "SELECT migrate_bcgs()"),
+        step("well", "SELECT populate_well()"),
+        step("screen", "SELECT migrate_screens()"),
+        step("production_data", "SELECT migrate_production()"),
+        step("casing", "SELECT migrate_casings()"),
+        step("perforation", "SELECT migrate_perforations()"),
+        step("aquifer_well", "SELECT migrate_aquifers()"),
+        step("lithology_description", "SELECT migrate_lithology()"),
+        restore("indexes", &[Kind::Index, Kind::Unique]),
+        restore("foreign keys", &[Kind::ForeignKey]),
+        step("sequences", "SELECT replicate_reset_sequences()"),
     ]
 }
 
