@@ -143,33 +143,26 @@ pub async fn loaded(target: &pg::Target, dir: &Path) -> Result<Vec<Loaded>, Erro
     let conn = pg::connect(target, "gwells-db codes").await?;
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let catalog = catalog::read(&*conn, &names).await?;
-    // One round trip for every count: `health --ready` asks this on every probe.
-    let present: Vec<&CodeTable> =
-        tables.iter().filter(|t| catalog.schema(&t.name).is_some()).collect();
-    let mut counts = std::collections::HashMap::new();
-    if !present.is_empty() {
-        let parts = present
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Ok(format!("SELECT {i}, count(*) FROM {}", ident(&t.name)?)))
-            .collect::<Result<Vec<_>, Error>>()?;
-        let rows = conn
-            .query(&parts.join(" UNION ALL "), &[])
-            .await
-            .map_err(|source| Error::Db { table: "(row counts)".into(), source })?;
-        for row in rows {
-            let (i, n): (i32, i64) = (row.get(0), row.get(1));
-            counts.insert(present[i as usize].name.as_str(), n);
-        }
+    // One statement per table, on purpose: `health --ready` asks this while a reset may be
+    // dropping these tables in one transaction. One statement counting every table would hold
+    // a lock on each table counted so far while waiting for the next, and deadlock with the
+    // drop (the health test hit it once); a statement per table holds one lock at a time.
+    let mut out = Vec::new();
+    for t in &tables {
+        let db_rows = match catalog.schema(&t.name) {
+            None => None,
+            Some(_) => {
+                let sql = format!("SELECT count(*) FROM {}", ident(&t.name)?);
+                let row = conn
+                    .query_one(&sql, &[])
+                    .await
+                    .map_err(|source| Error::Db { table: t.name.clone(), source })?;
+                Some(row.get(0))
+            }
+        };
+        out.push(Loaded { table: t.name.clone(), csv_rows: t.rows.len(), db_rows });
     }
-    Ok(tables
-        .iter()
-        .map(|t| Loaded {
-            table: t.name.clone(),
-            csv_rows: t.rows.len(),
-            db_rows: counts.get(t.name.as_str()).copied(),
-        })
-        .collect())
+    Ok(out)
 }
 
 /// Header, value and reference problems against the catalog.
