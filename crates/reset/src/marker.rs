@@ -147,12 +147,16 @@ impl Maintenance {
         Ok(maintenance)
     }
 
-    /// Writes the marker, naming the keeper, into the database of `target`.
+    /// Writes the marker, naming the keeper, into the database of `target`; refuses a protected
+    /// database and one whose live marker belongs to another reset.
     pub(crate) async fn mark(&self, target: &Target, set_by: &str) -> Result<(), Error> {
         let database = target.dbname();
         let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
         ensure_meta(&conn, database).await?;
-        if let Some(m) = read(&conn, database).await?.maintenance
+        // One read for both refusals: a protected database, a reset already running.
+        let markers = read(&conn, database).await?;
+        crate::not_protected(database, &markers)?;
+        if let Some(m) = markers.maintenance
             && m.live
         {
             return Err(Error::InProgress {

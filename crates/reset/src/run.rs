@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use pg::Target;
 
-use crate::marker::{self, Maintenance};
+use crate::marker::Maintenance;
 use crate::template::{Outcome, Template, replace};
-use crate::{BoxError, DropOptions, Error, Place, clearance, drop_all, not_protected};
+use crate::{BoxError, DropOptions, Error, Place, clearance, drop_all};
 
 pub(crate) type PhaseFuture = Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send>>;
 
@@ -76,7 +76,6 @@ pub async fn run(
     )
     .await
     .map_err(Error::db(&database))?;
-    not_protected(&database, &marker::markers(target).await?)?;
     // On the template path the target is replaced, so the marker's keeper sits elsewhere.
     let keeper = template.as_ref().map_or(target, |t| t.admin());
     let maintenance = Maintenance::begin(target, keeper, &options.set_by).await?;
