@@ -175,18 +175,8 @@ fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
     let client = |e: &tokio_postgres::Error| e.is_closed() || code(e.code());
     let mut next = Some(error);
     while let Some(e) = next {
-        // `migrate` and `codes` wrap `pg::Error` transparently: their chain skips it.
-        let pg = e
-            .downcast_ref::<pg::Error>()
-            .or_else(|| match e.downcast_ref::<migrate::Error>() {
-                Some(migrate::Error::Pg(p)) => Some(p),
-                _ => None,
-            })
-            .or_else(|| match e.downcast_ref::<codes::Error>() {
-                Some(codes::Error::Pg(p)) => Some(p),
-                _ => None,
-            });
-        if let Some(pg::Error::Connect { source, .. } | pg::Error::Db(source)) = pg
+        if let Some(pg::Error::Connect { source, .. } | pg::Error::Db(source)) =
+            e.downcast_ref::<pg::Error>()
             && client(source)
         {
             return true;

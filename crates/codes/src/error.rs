@@ -80,7 +80,9 @@ pub enum Error {
     },
 
     /// Connecting, locking, or another database step outside one table.
-    #[error(transparent)]
+    // Not `transparent`: that would hide the `pg::Error` from the source chain, where callers
+    // (health) look for a session the server ended.
+    #[error("{0}")]
     Pg(#[from] pg::Error),
 }
 

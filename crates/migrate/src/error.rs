@@ -112,7 +112,9 @@ pub enum Error {
     },
 
     /// Connecting or locking failed.
-    #[error(transparent)]
+    // Not `transparent`: that would hide the `pg::Error` from the source chain, where callers
+    // (health) look for a session the server ended.
+    #[error("{0}")]
     Pg(#[from] pg::Error),
 
     /// Any other database error, with what was being done.
