@@ -101,14 +101,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     ))
                 })?
             };
-            print_line(&url);
+            crate::ctx::print_line(&url);
             Ok(exit::OK)
         }
     }
-}
-
-/// Data goes to stdout.
-#[allow(clippy::print_stdout)]
-fn print_line(line: &str) {
-    println!("{line}");
 }

@@ -133,9 +133,11 @@ async fn load_cmd(dir: &std::path::Path, args: LoadArgs, ctx: &Ctx) -> anyhow::R
                 })
             })
             .collect();
-        print_data(&serde_json::to_string_pretty(&serde_json::json!({ "tables": tables }))?);
+        crate::ctx::print_line(&serde_json::to_string_pretty(
+            &serde_json::json!({ "tables": tables }),
+        )?);
     } else {
-        print_data(&report_table(&report).to_string());
+        crate::ctx::print_line(&report_table(&report).to_string());
     }
     let total = |f: fn(&codes::TableReport) -> u64| report.tables.iter().map(f).sum::<u64>();
     say(&format!(
@@ -189,9 +191,4 @@ async fn dump_cmd(dir: &std::path::Path, args: DumpArgs, ctx: &Ctx) -> anyhow::R
     }
     say(&format!("dumped {} tables into `{}`", dumped.len(), out.display()));
     Ok(exit::OK)
-}
-
-#[allow(clippy::print_stdout)]
-fn print_data(text: &str) {
-    println!("{text}");
 }

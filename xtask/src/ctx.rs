@@ -72,6 +72,18 @@ pub fn say(line: &str) {
     eprintln!("{line}");
 }
 
+/// Data for stdout, as given; progress goes through [`say`].
+#[allow(clippy::print_stdout)]
+pub fn print(text: &str) {
+    print!("{text}");
+}
+
+/// A line of data for stdout.
+#[allow(clippy::print_stdout)]
+pub fn print_line(line: &str) {
+    println!("{line}");
+}
+
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -91,7 +91,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 out.push_str(&statement);
                 out.push_str(";\n");
             }
-            print(&out);
+            crate::ctx::print(&out);
             Ok(exit::OK)
         }
         Command::Setup { force, lock_file } => {
@@ -122,12 +122,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("cannot read the status of `{}`", spec.name))?;
             if json {
-                print(&format!(
+                crate::ctx::print(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&status).context("status as JSON")?
                 ));
             } else {
-                print(&format!("{status}\n"));
+                crate::ctx::print(&format!("{status}\n"));
             }
             Ok(if status.healthy() { exit::OK } else { exit::failed() })
         }
@@ -164,9 +164,4 @@ fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {
         .or_else(|| std::env::var(vars::POSTGRESQL_USER).ok().filter(|u| !u.is_empty()));
     let spec = fdw::Spec::from_env_with(&env, driver).map_err(bad_input)?;
     Ok(spec.with_grantee(grantee.as_deref()))
-}
-
-#[allow(clippy::print_stdout)]
-fn print(text: &str) {
-    print!("{text}");
 }

@@ -52,7 +52,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             "exit_code": verdict.state.exit_code(),
             "reasons": verdict.reasons,
         });
-        print_line(&serde_json::to_string_pretty(&json)?);
+        crate::ctx::print_line(&serde_json::to_string_pretty(&json)?);
     } else {
         let shown = target.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "-".into());
         let state = match verdict.state {
@@ -189,10 +189,4 @@ fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
         next = e.source();
     }
     false
-}
-
-/// Data goes to stdout.
-#[allow(clippy::print_stdout)]
-fn print_line(line: &str) {
-    println!("{line}");
 }

@@ -76,19 +76,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot create the legacy stand-in in `{DATABASE}`"))?;
             report(&summary);
             if json {
-                print(&format!(
+                crate::ctx::print(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&summary).context("summary as JSON")?
                 ));
             }
-            print(&format!("{legacy_target}\n"));
+            crate::ctx::print(&format!("{legacy_target}\n"));
             Ok(exit::OK)
         }
         Command::Hash { schema } => {
             let hash = legacy::content_hash(&legacy_target, &schema)
                 .await
                 .with_context(|| format!("cannot hash the legacy stand-in `{schema}`"))?;
-            print(&format!("{hash}\n"));
+            crate::ctx::print(&format!("{hash}\n"));
             Ok(exit::OK)
         }
     }
@@ -136,9 +136,4 @@ fn report(summary: &legacy::Summary) {
         summary.expected_full.get("well").copied().unwrap_or(0),
         summary.expected_subset.get("well").copied().unwrap_or(0)
     ));
-}
-
-#[allow(clippy::print_stdout)]
-fn print(text: &str) {
-    print!("{text}");
 }

@@ -130,7 +130,7 @@ pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
             if options.to.is_none() { status.repeatables.clone() } else { Vec::new() };
         if args.plan {
             let source = migrate::load(&dir).map_err(classify)?;
-            print(&migrate::render_plan(&source, &steps, &repeatables));
+            crate::ctx::print(&migrate::render_plan(&source, &steps, &repeatables));
             return Ok(OK);
         }
         report_problems(&status);
@@ -204,11 +204,6 @@ fn report_problems(status: &Status) {
     }
 }
 
-#[allow(clippy::print_stdout)]
-fn print(text: &str) {
-    print!("{text}");
-}
-
 pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir();
@@ -224,12 +219,12 @@ pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
         status.apps.retain(|(a, _)| a == app);
     }
     if args.json {
-        print(&format!(
+        crate::ctx::print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&status).context("cannot render JSON")?
         ));
     } else {
-        print(&migrate::render_showmigrations(&status, args.app.as_deref()));
+        crate::ctx::print(&migrate::render_showmigrations(&status, args.app.as_deref()));
         report_problems(&Status { pending: Vec::new(), ..status });
     }
     Ok(OK)
@@ -243,7 +238,7 @@ pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
         return Err(bad_input(Error::UnknownMigration { app: args.app, name: args.name }));
     };
     match migrate::render_sql(m, args.backwards) {
-        Some(sql) => print(&sql),
+        Some(sql) => crate::ctx::print(&sql),
         None => {
             return Err(bad_input(anyhow::anyhow!(
                 "`{key}` has no down file\nhint: write `{}`",
@@ -266,7 +261,7 @@ pub async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
         squashed.key.name
     ));
     for path in written {
-        print(&format!("{}\n", path.display()));
+        crate::ctx::print(&format!("{}\n", path.display()));
     }
     Ok(OK)
 }
