@@ -7,18 +7,8 @@ use std::time::{Duration, Instant};
 use devdb::TestDb;
 
 use crate::support::{
-    content_fingerprint, database, kill_after, root, schema_fingerprint, text, xtask,
+    Points, content_fingerprint, database, kill_after, root, schema_fingerprint, text, xtask,
 };
-
-/// A tiny deterministic generator (64-bit LCG), so a failing kill point can be replayed.
-struct Points(u64);
-
-impl Points {
-    fn next_below(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % bound.max(1)
-    }
-}
 
 fn spawn(db: &pg::Target, args: &[&str]) -> std::process::Child {
     xtask()

@@ -9,18 +9,13 @@ mod secrets;
 mod support;
 mod transcripts;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+use support::text;
+
+/// The binary with `args`, none of the target variables set.
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run xtask")
-}
-
-fn text(out: &[u8]) -> String {
-    String::from_utf8_lossy(out).into_owned()
+    support::xtask().args(args).output().expect("run xtask")
 }
 
 #[test]
@@ -70,7 +65,7 @@ fn an_unknown_backend_is_bad_input_with_a_hint() {
 
 #[test]
 fn a_bad_database_url_is_bad_input_and_never_echoes_the_password() {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let out = support::xtask()
         .args(["migrate", "--check"])
         .env("DATABASE_URL", "postgres://app:Planted-S3cret@db:notaport/gwells")
         .output()

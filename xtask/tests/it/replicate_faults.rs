@@ -9,20 +9,10 @@ use std::time::{Duration, Instant};
 
 use devdb::TestDb;
 
-use crate::support::{database, kill_after, schema_fingerprint, text, xtask};
+use crate::support::{Points, database, kill_after, schema_fingerprint, text, xtask};
 
 /// Wells in the stand-in: a full run of a few seconds, long enough to land kills in every phase.
 const WELLS: u32 = 4_000;
-
-/// A tiny deterministic generator (64-bit LCG), so a failing kill point can be replayed.
-struct Points(u64);
-
-impl Points {
-    fn next_below(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % bound.max(1)
-    }
-}
 
 /// A migrated, coded target with the foreign schema `wells` over a stand-in of [`WELLS`] wells
 /// in a database of its own; the stand-in's summary says what a full run must load.

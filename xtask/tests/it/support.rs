@@ -139,3 +139,14 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A tiny deterministic generator (64-bit LCG), so a failing kill point can be replayed.
+pub(crate) struct Points(pub(crate) u64);
+
+impl Points {
+    /// The next number below `bound`.
+    pub(crate) fn next_below(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound.max(1)
+    }
+}
