@@ -240,7 +240,8 @@ fn table(outcomes: &[Outcome]) -> comfy_table::Table {
 
 /// Shared state: paths, binaries, and one local server for the database scenarios.
 struct Env {
-    root: PathBuf,
+    migrations: PathBuf,
+    codetables: PathBuf,
     bins: Option<devdb::Binaries>,
     server: tokio::sync::OnceCell<devdb::Server>,
 }
@@ -248,7 +249,8 @@ struct Env {
 impl Env {
     async fn new(ctx: &Ctx) -> Result<Env> {
         Ok(Env {
-            root: ctx.root.clone(),
+            migrations: ctx.migrations_dir(),
+            codetables: ctx.codetables_dir(),
             bins: devdb::Binaries::find().ok(),
             server: tokio::sync::OnceCell::new(),
         })
@@ -271,11 +273,11 @@ impl Env {
     }
 
     fn migrations(&self) -> PathBuf {
-        self.root.join("migrations")
+        self.migrations.clone()
     }
 
     fn codetables(&self) -> PathBuf {
-        self.root.join("codetables")
+        self.codetables.clone()
     }
 
     /// The migrated template (`coded`: and code tables loaded).
@@ -482,38 +484,24 @@ fn clone(env: &Env) -> Scenario<'_> {
 /// The files `migrate` applied, in the order it applied them, as one script for `psql -1 -f`.
 async fn applied_script(env: &Env) -> Result<PathBuf> {
     let target = env.database("bench_order", None).await?;
-    migrate::migrate_all(&target, &env.migrations()).await?;
-    let conn = pg::connect(&target, "gwells-db bench").await?;
-    let rows = conn.query("SELECT app, name FROM django_migrations ORDER BY id", &[]).await?;
-    drop(conn);
+    let report = migrate::migrate_all(&target, &env.migrations()).await?;
     env.drop_db("bench_order").await?;
+    let source = migrate::load(&env.migrations())?;
     let mut script = String::new();
-    for row in rows {
-        let (app, name): (String, String) = (row.get(0), row.get(1));
-        let path = env.migrations().join(&app).join(format!("{name}.sql"));
-        script.push_str(
-            &std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?,
-        );
+    // The migrations in the order they ran, then the repeatable scripts, as migrate ran them.
+    for step in &report.steps {
+        let m =
+            source.get(&step.key).with_context(|| format!("{} is not in the folder", step.key))?;
+        script.push_str(&m.sql);
         script.push('\n');
     }
-    // Repeatable scripts run after the migrations, in (app, name) order, as migrate does.
-    let mut repeatable: Vec<PathBuf> = walkdir::WalkDir::new(env.migrations())
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("R_") && n.ends_with(".sql"))
-        })
-        .collect();
-    repeatable.sort();
-    for path in repeatable {
-        script.push_str(
-            &std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?,
-        );
+    for (key, _) in &report.repeatables {
+        let r = source
+            .repeatables
+            .iter()
+            .find(|r| &r.key == key)
+            .with_context(|| format!("{key} is not in the folder"))?;
+        script.push_str(&r.sql);
         script.push('\n');
     }
     let path =
