@@ -27,6 +27,14 @@ pub struct DropOptions {
     pub fdw_schemas: Vec<String>,
 }
 
+impl DropOptions {
+    /// Whether `schema` is the FDW's (it holds only foreign tables, or is named in
+    /// [`DropOptions::fdw_schemas`]) and is kept (no `--drop-fdw`).
+    pub(crate) fn keeps_fdw_schema(&self, schema: &Schema) -> bool {
+        !self.drop_fdw && (schema.foreign_only || self.fdw_schemas.contains(&schema.name))
+    }
+}
+
 /// A schema as the plan sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
@@ -109,11 +117,10 @@ pub(crate) fn quote(name: &str) -> Result<String, Error> {
 
 /// The statements that drop every application object of `inventory`, in order.
 pub fn plan_drop(inventory: &Inventory, options: &DropOptions) -> Result<Vec<String>, Error> {
-    let is_fdw = |s: &Schema| s.foreign_only || options.fdw_schemas.contains(&s.name);
     let mut whole = Vec::new();
     let mut each = Vec::new();
     for schema in &inventory.schemas {
-        if schema.name == META_SCHEMA || (is_fdw(schema) && !options.drop_fdw) {
+        if schema.name == META_SCHEMA || options.keeps_fdw_schema(schema) {
             continue;
         }
         if schema.name == "public" || schema.has_extension {

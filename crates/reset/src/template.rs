@@ -103,8 +103,7 @@ pub fn kept(
     }
     // Schemas kept for their extension objects are covered by the extensions themselves.
     for s in &inventory.schemas {
-        let fdw = s.foreign_only || options.fdw_schemas.contains(&s.name);
-        if s.name != META_SCHEMA && fdw && !options.drop_fdw {
+        if s.name != META_SCHEMA && options.keeps_fdw_schema(s) {
             out.insert(Kept::Schema(s.name.clone()));
         }
     }
