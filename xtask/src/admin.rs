@@ -70,8 +70,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     .lock()
                     .read_line(&mut line)
                     .context("cannot read the password from stdin")?;
-                let trimmed = line.strip_suffix('\n').unwrap_or(&line);
-                Some(pg::Secret::new(trimmed.strip_suffix('\r').unwrap_or(trimmed)))
+                Some(pg::Secret::new(admin::strip_newline(&line)))
             } else {
                 None
             };

@@ -73,8 +73,8 @@ pub(crate) fn lookup(sources: &Sources<'_>, key: &str) -> Result<Option<String>,
     Ok((sources.env)(key).filter(|v| !v.is_empty()))
 }
 
-/// Removes one trailing `\n` or `\r\n`.
-pub(crate) fn strip_newline(text: &str) -> &str {
+/// Removes one trailing `\n` or `\r\n` (a secret file's, or a password line's from stdin).
+pub fn strip_newline(text: &str) -> &str {
     text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')).unwrap_or(text)
 }
 

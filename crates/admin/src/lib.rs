@@ -19,7 +19,7 @@ mod error;
 mod hasher;
 mod url;
 
-pub use account::{Account, Sources};
+pub use account::{Account, Sources, strip_newline};
 pub use create::{CreateOptions, Outcome, create_superuser};
 pub use error::Error;
 pub use hasher::{ITERATIONS, check_password, make_password, make_password_with_salt, random_salt};
