@@ -9,8 +9,11 @@
 //! * [`TestDb`]: one database per test, cloned from a template, dropped on success and kept
 //!   (with a `psql` line) on failure.
 //!
-//! It deliberately knows nothing about GWELLS: callers say what a template contains.
+//! It deliberately knows nothing about GWELLS: callers say what a template contains. It knows
+//! only which workspace crates build templates (`builders.rs`), so a key covers their code.
 
+#[cfg(test)]
+mod builders;
 mod dev;
 mod docker;
 mod error;

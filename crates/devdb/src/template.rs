@@ -26,10 +26,11 @@ pub struct TemplateSpec {
 }
 
 impl TemplateSpec {
-    /// The hash of the inputs, the label, `extra`, this crate's version and the server version.
+    /// The hash of the inputs, the label, `extra`, the server version and the code that builds
+    /// templates (the sources of the crates that do, hashed by `build.rs`).
     pub fn key(&self, server_version: &str) -> Result<String> {
         let mut hasher = Sha256::new();
-        for part in [&self.label, &self.extra, server_version, env!("CARGO_PKG_VERSION")] {
+        for part in [&self.label, &self.extra, server_version, env!("GWELLS_TEMPLATE_BUILDERS")] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }

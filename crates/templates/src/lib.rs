@@ -3,7 +3,8 @@
 //! One home for what `reset`'s template path, `bench` and the crates' database tests all clone:
 //! `devdb` knows how to build and clone a template but nothing about GWELLS; this crate says what
 //! the GWELLS ones hold. A template is keyed by the contents of the directories it is built from
-//! (see `devdb::TemplateSpec`), so an edited migration or CSV gives a new one.
+//! (see `devdb::TemplateSpec`) and by the code that builds it, so an edited migration, CSV or
+//! loader gives a new one.
 
 use std::path::{Path, PathBuf};
 
