@@ -2,7 +2,8 @@
 # Installs the PostgreSQL server (with postgres_fdw, from postgresql-contrib) from Debian
 # packages when no server binaries are found. Idempotent.
 #
-#   scripts/install-postgres.sh
+#   scripts/install-postgres.sh           # install when missing
+#   scripts/install-postgres.sh --check   # exit 0 when present, 1 when not; installs nothing
 set -euo pipefail
 
 say() { printf 'install-postgres: %s\n' "$*" >&2; }
@@ -23,6 +24,10 @@ have_fdw() {
     ls /usr/share/postgresql/*/extension/postgres_fdw.control >/dev/null 2>&1
 }
 
+if [ "${1:-}" = "--check" ]; then
+    have_server && have_fdw && command -v psql >/dev/null 2>&1
+    exit
+fi
 if have_server && have_fdw && command -v psql >/dev/null 2>&1; then
     say "PostgreSQL server binaries, psql and postgres_fdw are present; skipping"
     exit 0

@@ -38,6 +38,7 @@ pub struct Args {
 
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
+    crate::setup::ensure_postgres(&ctx.root, backend)?;
     let sh = Shell::new()?;
     sh.change_dir(&ctx.root);
     if !args.skip_lint {

@@ -22,6 +22,7 @@ mod migrate_cmd;
 mod rehearse;
 mod replicate_cmd;
 mod reset;
+mod setup;
 
 use clap::{Parser, Subcommand};
 

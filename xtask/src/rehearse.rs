@@ -63,6 +63,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         Mode::Subset
     };
     let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
+    crate::setup::ensure_postgres(&ctx.root, backend)?;
     let mut phases = Phases(Vec::new());
     let total = Instant::now();
 
