@@ -70,7 +70,7 @@ impl Binaries {
             versions.sort();
             candidates.extend(versions.into_iter().rev().map(|(_, p)| p));
         }
-        if let Some(path) = std::env::var_os("PATH") {
+        if let Some(path) = std::env::var_os(pg::vars::PATH) {
             candidates.extend(std::env::split_paths(&path));
         }
         candidates

@@ -8,7 +8,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// `target/` of the workspace, or `CARGO_TARGET_DIR`.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
+    match std::env::var_os(pg::vars::CARGO_TARGET_DIR) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => workspace_root().join("target"),
     }

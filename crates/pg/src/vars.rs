@@ -53,6 +53,10 @@ pub const GWELLS_DEVDB_BACKEND: &str = "GWELLS_DEVDB_BACKEND";
 pub const GWELLS_TEST_SERVER_URL: &str = "GWELLS_TEST_SERVER_URL";
 /// Set by CI systems: a database test that finds no server fails instead of skipping.
 pub const CI: &str = "CI";
+/// devdb: where `target/` is (its caches, servers and templates live under it), as cargo's own.
+pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
+/// devdb: searched for PostgreSQL server binaries after `pg_config` and `/usr/lib/postgresql`.
+pub const PATH: &str = "PATH";
 
 /// Every variable above, for documentation checks.
 pub const ALL: &[&str] = &[
@@ -79,6 +83,8 @@ pub const ALL: &[&str] = &[
     GWELLS_DEVDB_BACKEND,
     GWELLS_TEST_SERVER_URL,
     CI,
+    CARGO_TARGET_DIR,
+    PATH,
 ];
 
 /// Whether we run under CI (`CI` set to anything but `false`/`0`/empty).
