@@ -1,4 +1,4 @@
--- GWELLS's schema as the seed's `gwells 0001_initial` left it (gwells-domain §5.2, §5.3, §7):
+-- GWELLS's schema as the seed's `gwells 0001_initial` left it:
 -- code tables, reference tables, `well` and its children, submissions. Django conventions:
 -- audit columns first, no database defaults, FKs DEFERRABLE INITIALLY DEFERRED and indexed,
 -- `_like` indexes for varchar keys. Post-deploy objects live in `R_post_deploy.sql`.

@@ -1,4 +1,4 @@
--- The seed's post-deploy objects (gwells-domain §7.4, post-deploy.sql), as a repeatable script:
+-- The seed's post-deploy objects (its post-deploy.sql), as a repeatable script:
 -- re-run after the migrations whenever this file changes, so every statement is idempotent.
 -- Recorded only in `gwells_db_migration`, never in `django_migrations`.
 
@@ -10,7 +10,7 @@ CREATE INDEX well_latlong ON well (latitude, longitude);
 ALTER TABLE well_subclass_code DROP CONSTRAINT IF EXISTS well_subclass_code_uk;
 ALTER TABLE well_subclass_code ADD CONSTRAINT well_subclass_code_uk UNIQUE (well_class_code, well_subclass_code);
 
--- The code-table CSVs never supply effective_date (gwells-domain §5.2): the seed defaults it.
+-- The code-table CSVs never supply effective_date: the seed's post-deploy defaults it.
 ALTER TABLE intended_water_use_code ALTER COLUMN effective_date SET DEFAULT CURRENT_DATE;
 ALTER TABLE well_class_code ALTER COLUMN effective_date SET DEFAULT CURRENT_DATE;
 ALTER TABLE well_yield_unit_code ALTER COLUMN effective_date SET DEFAULT CURRENT_DATE;

@@ -1,6 +1,6 @@
 -- Replication, step 1a: the legacy wells into the UNLOGGED staging table `xform_well`.
 --
--- Seed semantics (gwells-domain §4.3), with three fixes: a NULL acceptance status is reported
+-- The seed's semantics, with three fixes: a NULL acceptance status is reported
 -- (it is still skipped, as NOT IN skipped it); the subset predicate is a static range the
 -- foreign server receives; and `xform_well_run` records the mode so step 2 can push the same
 -- subset down to the children's sources.

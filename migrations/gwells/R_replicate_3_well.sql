@@ -1,5 +1,5 @@
--- Replication, step 1c: xform_well into `well` (gwells-domain §4.4), and the sequences the
--- seed never reset (§4.6): without the reset, the next well created in the application
+-- Replication, step 1c: xform_well into `well`, and the sequences the seed never reset:
+-- without the reset, the next well created in the application
 -- collides with a replicated tag number.
 
 DROP FUNCTION IF EXISTS populate_well();
@@ -89,7 +89,7 @@ $function$;
 COMMENT ON FUNCTION populate_well() IS
   'Replication step 1c: xform_well into well, with the seed''s '' '' / OTHER fills and constants.';
 
--- The serial sequences of gwells-domain §4.6 (database/scripts/seqreset.sql, never called by
+-- The serial sequences of the seed's database/scripts/seqreset.sql (never called by
 -- the seed): each set past its column's maximum, or to restart at 1 when the table is empty.
 -- Tables a schema does not have are skipped.
 CREATE OR REPLACE FUNCTION replicate_reset_sequences() RETURNS void

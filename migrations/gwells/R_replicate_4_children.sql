@@ -1,4 +1,4 @@
--- Replication: the child loaders (gwells-domain §4.5). Each reads its legacy table with
+-- Replication: the child loaders, in the seed's fill order. Each reads its legacy table with
 -- `well_id = ANY(replicate_subset_well_ids())` in a subset run, a predicate postgres_fdw and
 -- oracle_fdw send to the foreign server (the seed read every child table whole, even for a
 -- subset), then joins it to xform_well for the well_tag_number. In a full run the parameter is

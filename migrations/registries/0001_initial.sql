@@ -1,4 +1,5 @@
--- The seed's `registries 0001_initial`, kept modest: the code tables of gwells-domain §5.4,
+-- The seed's `registries 0001_initial`, kept modest: its code tables (activity, subactivity,
+-- qualification, status, application status, removal reason),
 -- organisations (referencing gwells's `province_state_code`) and people.
 -- depends: gwells 0001_initial
 CREATE TABLE "registries_activity_code" ("create_user" varchar(30) NOT NULL, "create_date" timestamp with time zone NULL, "update_user" varchar(30) NULL, "update_date" timestamp with time zone NULL, "registries_activity_guid" uuid NOT NULL PRIMARY KEY, "code" varchar(10) NOT NULL, "description" varchar(100) NOT NULL, "display_order" integer NOT NULL CHECK ("display_order" >= 0), "effective_date" timestamp with time zone NULL, "expiry_date" timestamp with time zone NULL);

@@ -1,4 +1,5 @@
--- How often each kind of legacy dirt occurs (domain §3, §4.7), plus the audit NULLs that must
+-- How often each kind of the real legacy data's dirt occurs (`UNK` codes, positive longitudes,
+-- NUL bytes, NULL statuses, ...), plus the audit NULLs that must
 -- never occur. One row per kind; runs with search_path set to the stand-in's schema.
 SELECT 'status_null', count(*) FROM wells_wells WHERE acceptance_status_code IS NULL
 UNION ALL SELECT 'status_pending', count(*) FROM wells_wells WHERE acceptance_status_code = 'PENDING'

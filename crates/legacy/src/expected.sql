@@ -1,5 +1,5 @@
 -- What a correct replication of this stand-in must produce, per target table, in full and
--- subset mode (domain §4.3–§4.5): wells whose status is non-NULL and not PENDING, REJECTED or
+-- subset mode (the seed's rules): wells whose status is non-NULL and not PENDING, REJECTED or
 -- NEW; their children (INNER JOIN); perforations minus all-NULL rows; every bcgs row.
 WITH kept AS (
     SELECT well_id, well_tag_number BETWEEN 100001 AND 113567 AS in_subset

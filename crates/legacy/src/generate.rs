@@ -52,10 +52,10 @@ pub const ASSEMBLY_K_RISER: u32 = 30;
 /// The largest number of wells the generator supports (ids and tags stay in `integer`).
 pub const MAX_WELLS: u32 = 2_000_000;
 
-/// The subset range of replication (domain §4.3), inclusive.
+/// The subset range of replication, inclusive: the seed's `well_tag_number` 100001..113567.
 pub const SUBSET: (i32, i32) = (100_001, 113_567);
 
-/// The tags GWELLS's functional tests expect to exist (domain §8), ascending. Where the layout
+/// The tags GWELLS's functional tests expect to exist, ascending. Where the layout
 /// leaves one of them in a gap, [`TagLayout::moves`] puts a neighbouring well on it, and the
 /// generator makes the wells holding them ACCEPTED.
 pub const FUNCTIONAL_TAGS: [i64; 8] =

@@ -1,5 +1,5 @@
 -- The nine tables replication reads, shaped as `IMPORT FOREIGN SCHEMA` (oracle_fdw,
--- case 'smart') produces them (domain §2.2, §3.2): NUMBER(p,0) → smallint/integer/bigint,
+-- case 'smart') produces them from the legacy WELLS schema: NUMBER(p,0) → smallint/integer/bigint,
 -- NUMBER(p,s) → numeric(p,s), NUMBER → numeric, VARCHAR2(n) → varchar(n), DATE → timestamp(0).
 --
 -- The declared shape, not run by the generator: its CREATE TABLE ... AS statements

@@ -2,7 +2,7 @@
 //!
 //! Every command that changes a database holds it. It is a session-level lock on a connection of
 //! its own, acquired by *polling* `pg_try_advisory_lock`: a blocked `pg_advisory_lock` waiter
-//! holds a snapshot and deadlocks `CREATE INDEX CONCURRENTLY` (migration anchors §2A). Dropping
+//! holds a snapshot and deadlocks `CREATE INDEX CONCURRENTLY`, which waits for every snapshot to end. Dropping
 //! the [`Lock`] closes its connection, which releases the lock on every path, panics included.
 //! Advisory locks are scoped to one database, so two databases on one server never contend.
 

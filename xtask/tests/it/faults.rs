@@ -1,4 +1,4 @@
-//! Concurrency and faults (blueprint §10): processes racing on one database, and `kill -9` at
+//! Concurrency and faults: processes racing on one database, and `kill -9` at
 //! seeded random points followed by a re-run that must converge.
 
 use std::process::Stdio;

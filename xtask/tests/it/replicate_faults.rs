@@ -1,4 +1,4 @@
-//! Replication under faults (blueprint §10): `kill -9` of `xtask replicate --full` at seeded
+//! Replication under faults: `kill -9` of `xtask replicate --full` at seeded
 //! points of a calibrated run, each followed by a re-run that must converge; and two
 //! replications racing on one database. The driver sets keys and indexes aside inside its
 //! transaction, so after any kill every constraint must still be there, with a complete

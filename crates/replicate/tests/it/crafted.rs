@@ -11,7 +11,7 @@ const WELL_COLS: &str = "well_id, well_tag_number, owner_id, acceptance_status_c
     ministry_observation_well_stat, construction_start_date, when_created, who_created,
     when_updated, who_updated, final_casing_stick_up, development_hours";
 
-/// Every well-level rule of gwells-domain §4.3/§4.4 on two wells, plus the status filter.
+/// Every well-level rule of the seed's well transform on two wells, plus the status filter.
 #[tokio::test]
 async fn well_rules() {
     let Some(db) = coded_db("well_rules").await else { return };
