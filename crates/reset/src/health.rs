@@ -110,19 +110,12 @@ pub fn verdict(observed: &Observed) -> Verdict {
 mod tests {
     use super::*;
 
-    fn check(observed: Observed, expected: (State, &[&str])) {
+    /// `expected`: the state, the exit code a probe sees (written out, not derived), reasons.
+    fn check(observed: Observed, expected: (State, u8, &[&str])) {
         let v = verdict(&observed);
         assert_eq!(
-            (v.state, v.reasons.iter().map(String::as_str).collect::<Vec<_>>()),
-            (expected.0, expected.1.to_vec())
-        );
-        assert_eq!(
-            v.state.exit_code(),
-            match expected.0 {
-                State::Healthy => 0,
-                State::ResetInProgress => 3,
-                State::Unhealthy => 1,
-            }
+            (v.state, v.state.exit_code(), v.reasons.iter().map(String::as_str).collect()),
+            (expected.0, expected.1, expected.2.to_vec())
         );
     }
 
@@ -144,15 +137,15 @@ mod tests {
                 ..Readiness::default()
             })
         };
-        check(Observed::default(), (State::Healthy, &[]));
-        check(Observed { ready: ready(&[], &[]), ..Observed::default() }, (State::Healthy, &[]));
+        check(Observed::default(), (State::Healthy, 0, &[]));
+        check(Observed { ready: ready(&[], &[]), ..Observed::default() }, (State::Healthy, 0, &[]));
         check(
             Observed {
                 connect_error: Some("refused".into()),
                 maintenance: marker(true),
                 ready: None,
             },
-            (State::Unhealthy, &["database does not answer: refused"]),
+            (State::Unhealthy, 1, &["database does not answer: refused"]),
         );
         check(
             Observed {
@@ -160,12 +153,13 @@ mod tests {
                 ready: ready(&["gwells 0001_initial"], &["well_status_code"]),
                 ..Observed::default()
             },
-            (State::ResetInProgress, &["reset in progress (started T by reset (pid 7))"]),
+            (State::ResetInProgress, 3, &["reset in progress (started T by reset (pid 7))"]),
         );
         check(
             Observed { maintenance: marker(false), ..Observed::default() },
             (
                 State::Unhealthy,
+                1,
                 &[
                     "a reset started T by reset (pid 7) was interrupted; run `cargo xtask reset` again",
                 ],
@@ -178,6 +172,7 @@ mod tests {
             },
             (
                 State::Unhealthy,
+                1,
                 &[
                     "pending migrations: gwells 0002_x, auth 0012_y",
                     "code tables not loaded: well_status_code",
@@ -185,6 +180,6 @@ mod tests {
             ),
         );
         // Liveness ignores what only readiness checks.
-        check(Observed { ready: None, ..Observed::default() }, (State::Healthy, &[]));
+        check(Observed { ready: None, ..Observed::default() }, (State::Healthy, 0, &[]));
     }
 }
