@@ -126,6 +126,32 @@ pub(crate) fn kill_after(mut child: std::process::Child, delay: std::time::Durat
     killed
 }
 
+/// Kills a run `delay` after its start, mid-run. A run that ends first (this machine was faster
+/// than its calibration run) is followed by a fresh one killed at half the delay, until a kill
+/// lands: so every seeded point kills something, whatever the machine's speed. `fresh(attempt)`
+/// prepares what the run needs and spawns it. Returns what it prepared for the killed run, the
+/// delay that landed, and the killed process's pid.
+pub(crate) async fn kill_mid_run<T, F, Fut>(
+    mut delay: std::time::Duration,
+    mut fresh: F,
+) -> (T, std::time::Duration, u32)
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = (T, std::process::Child)>,
+{
+    let mut attempt = 0;
+    loop {
+        let (made, child) = fresh(attempt).await;
+        let pid = child.id();
+        if kill_after(child, delay) {
+            return (made, delay, pid);
+        }
+        assert!(!delay.is_zero(), "a run ended before a kill at 0 ms");
+        delay /= 2;
+        attempt += 1;
+    }
+}
+
 /// Copies a directory tree.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
