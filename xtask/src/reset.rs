@@ -105,6 +105,10 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let throwaway = devdb::is_devdb_server(&target)
         .await
         .with_context(|| format!("cannot tell whether {target} was started by this tool"))?;
+    if let Some(spec) = &fdw_spec {
+        let schemas = reset::application_schemas(&target).await?;
+        spec.check_local_schema(&schemas).map_err(bad_input)?;
+    }
     let options = reset::Options {
         place: reset::Place::of(&target, throwaway),
         confirm: args.confirm.clone(),

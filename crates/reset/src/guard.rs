@@ -3,7 +3,7 @@
 
 use pg::Target;
 
-use crate::{Error, Markers};
+use crate::{Error, META_SCHEMA, Markers};
 
 /// Where the target database lives, as far as the guard cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,35 @@ pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result
             },
         }),
     }
+}
+
+/// The schemas an FDW must not take for its own (`FDW_SCHEMA`): `public` (the migrations'
+/// schema, even while empty), the tool's [`META_SCHEMA`], the system schemas, and every schema
+/// of `target`'s database that holds tables, materialized views or extension objects. The FDW's
+/// schema holds only foreign tables: setup replaces it and reset keeps it whole, so naming an
+/// application schema would make reset keep the application ("drop 0 statements").
+pub async fn application_schemas(target: &Target) -> Result<Vec<String>, Error> {
+    let database = target.dbname();
+    let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+    let rows = conn
+        .query(
+            "SELECT n.nspname FROM pg_namespace n
+              WHERE n.nspname IN ('public', $1, 'information_schema') OR n.nspname LIKE 'pg\\_%'
+                 OR EXISTS (SELECT 1 FROM pg_class c
+                             WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm'))
+                 OR EXISTS (SELECT 1 FROM pg_extension e WHERE e.extnamespace = n.oid)
+              ORDER BY 1",
+            &[&META_SCHEMA],
+        )
+        .await
+        .map_err(Error::pgdb(database))?;
+    let mut schemas: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    for always in ["public", META_SCHEMA] {
+        if !schemas.iter().any(|s| s == always) {
+            schemas.push(always.to_string());
+        }
+    }
+    Ok(schemas)
 }
 
 /// The marker part of the guard: a protected database is refused, naming the marker.

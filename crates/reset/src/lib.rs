@@ -31,7 +31,7 @@ mod template;
 
 pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
 pub use error::{BoxError, Error};
-pub use guard::{Clearance, Place, clearance, not_protected};
+pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
 pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
 pub use run::{Options, Phase, PhaseReport, run};
