@@ -10,7 +10,7 @@ pub enum Error {
     /// A URL whose user-info holds an `@` that is not percent-encoded: nothing of it is shown,
     /// since the parser would take the tail of the password for the host.
     #[error(
-        "`{origin}` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`postgres://user:p%40ss@host/db`)"
+        "`{origin}` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`p@ss` is written `p%40ss`)"
     )]
     AtInUserInfo { origin: String },
 

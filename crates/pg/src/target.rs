@@ -612,7 +612,7 @@ mod tests {
             let err = parse_error(url);
             assert_eq!(
                 err,
-                "`DATABASE_URL` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`postgres://user:p%40ss@host/db`)"
+                "`DATABASE_URL` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`p@ss` is written `p%40ss`)"
             );
         }
         // Encoded, or an `@` in a parameter: fine.
