@@ -40,7 +40,7 @@ impl Ctx {
                     .with_source(Source::DevServer)
             }
         };
-        say(&format!("database: {target} (from {})", target.source()));
+        say(&format!("database: {target} (from {}{})", target.source(), dialled(&target)));
         Ok(target)
     }
 
@@ -64,6 +64,16 @@ impl Ctx {
     pub fn target_dir(&self) -> PathBuf {
         devdb::target_dir()
     }
+}
+
+/// `, connects to 198.51.100.1:5432` when a `hostaddr` makes the connection go elsewhere than
+/// the host the URL names (which then only names the server for TLS).
+fn dialled(target: &Target) -> String {
+    if target.config().get_hostaddrs().is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = target.destinations().iter().map(ToString::to_string).collect();
+    format!(", connects to {}", list.join(", "))
 }
 
 /// Progress and diagnostics go to stderr; stdout is for data.

@@ -96,6 +96,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Command::Setup { force, lock_file } => {
             let target = ctx.target().await?;
+            let schemas = reset::application_schemas(&target).await?;
+            spec.check_local_schema(&schemas).map_err(bad_input)?;
             let lock_file = lock_file.or_else(|| {
                 std::env::var_os(vars::PGDATA).map(|d| PathBuf::from(d).join("fdw.conf"))
             });

@@ -24,9 +24,12 @@ Examples:
   cargo xtask reset --cold                            # drop and migrate even on a throwaway server
   cargo xtask protect --note production               # from now on reset refuses this database
 
-Guard: the dev server and databases on this machine reset freely; any other needs --confirm with
-the database's exact name; a database marked by `protect` is always refused. While the reset
-runs, `cargo xtask health` in other sessions exits 3 (reset in progress).
+Guard: databases on a server this tool started (`db up`, tests, CI: it carries the setting
+cluster_name=gwells-devdb, which only a server start can set) reset freely; any other needs
+--confirm with the database's exact name, also on this machine: a loopback address or a unix
+socket can be the pod's own server, an SSH tunnel or a `kubectl port-forward`. A database marked
+by `protect` is always refused. While the reset runs, `cargo xtask health` in other sessions
+exits 3 (reset in progress).
 Phases, each timed: drop, migrate (with repeatable scripts), codes, fdw (when FDW_* are set),
 replicate (--replicate or DB_REPLICATE), admin (when DJANGO_ADMIN_USER is set).
 
@@ -40,7 +43,7 @@ pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
     #[arg(long, value_name = "MODE", value_enum)]
     replicate: Option<ReplicateArg>,
-    /// The exact name of the database: required unless it is the dev server or on this machine.
+    /// The exact name of the database: required unless its server was started by this tool.
     #[arg(long, value_name = "DBNAME")]
     confirm: Option<String>,
     /// Keep the FDW's server and foreign schema (the default).
@@ -98,9 +101,16 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
 
     let target = ctx.target().await?;
-    let dev = devdb::dev_server().await;
+    // The guard's one fact: whether the server carries the mark of a server this tool started.
+    let throwaway = devdb::is_devdb_server(&target)
+        .await
+        .with_context(|| format!("cannot tell whether {target} was started by this tool"))?;
+    if let Some(spec) = &fdw_spec {
+        let schemas = reset::application_schemas(&target).await?;
+        spec.check_local_schema(&schemas).map_err(bad_input)?;
+    }
     let options = reset::Options {
-        place: reset::Place::of(&target, dev.as_ref().map(|s| s.target())),
+        place: reset::Place::of(&target, throwaway),
         confirm: args.confirm.clone(),
         drop: reset::DropOptions {
             drop_fdw: args.drop_fdw,
@@ -108,10 +118,9 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
     };
-    let throwaway = devdb::is_devdb_server(&target).await.unwrap_or(false);
-    if !args.cold && !throwaway && options.place == reset::Place::DevServer {
+    if !throwaway && target.source() == &pg::Source::DevServer {
         say(
-            "reset: this dev server predates the template path (it lacks cluster_name=gwells-devdb)",
+            "reset: this dev server predates the mark cluster_name=gwells-devdb: it needs `--confirm` and gets no template path",
         );
         say(
             "hint: `cargo xtask db down && cargo xtask db up` restarts it marked, with `gwells` empty",

@@ -21,6 +21,12 @@ pub enum Error {
     #[error("`{var}` contains a NUL byte, which PostgreSQL text cannot hold")]
     NulByte { var: &'static str },
 
+    /// `FDW_SCHEMA` names a schema the application or the server keeps its tables in.
+    #[error(
+        "`{var}` is `{schema}`, a schema the application or the server keeps its tables in: fdw setup replaces its schema and reset keeps it whole\nhint: set `{var}` to a schema of the FDW's own (the seed's is `wells`)"
+    )]
+    ApplicationSchema { var: &'static str, schema: String },
+
     /// `--driver` was given a name that is not a driver.
     #[error("`{given}` is not a driver\nhint: use `oracle_fdw` or `postgres_fdw`")]
     BadDriver { given: String },

@@ -229,6 +229,19 @@ impl Spec {
         }
     }
 
+    /// Refuses a local schema (`FDW_SCHEMA`) that is not the FDW's own: `public`, a system
+    /// schema, or one of `application_schemas` (read from the database by the caller, e.g.
+    /// `reset::application_schemas`). The schema holds only foreign tables: setup replaces it
+    /// and reset keeps it whole, so an application schema would be kept by reset, undropped.
+    pub fn check_local_schema(&self, application_schemas: &[String]) -> Result<(), Error> {
+        let schema = self.local_schema.as_str();
+        let system = schema == "information_schema" || schema.starts_with("pg_");
+        if schema == "public" || system || application_schemas.iter().any(|a| a == schema) {
+            return Err(Error::ApplicationSchema { var: FDW_SCHEMA, schema: schema.to_string() });
+        }
+        Ok(())
+    }
+
     /// Replaces every occurrence of the password in `text` with `****`, so a message from the
     /// server or a driver can be shown safely.
     pub fn redact(&self, text: &str) -> String {
@@ -435,6 +448,26 @@ mod tests {
             None,
             "error: `FDW_USER` contains a NUL byte, which PostgreSQL text cannot hold",
         );
+    }
+
+    #[test]
+    fn an_application_schema_is_not_the_fdw_schema() {
+        let with =
+            |local: &str| Spec::postgres("s", "h", 1, "d", "u", Secret::new("x"), "W", local);
+        let app = ["public".to_string(), "registries".to_string()];
+        for schema in ["public", "registries", "pg_catalog", "information_schema"] {
+            let err = with(schema).check_local_schema(&app).err().map(|e| e.to_string());
+            assert_eq!(
+                err.unwrap_or_default(),
+                format!(
+                    "`FDW_SCHEMA` is `{schema}`, a schema the application or the server keeps its tables in: fdw setup replaces its schema and reset keeps it whole\nhint: set `FDW_SCHEMA` to a schema of the FDW's own (the seed's is `wells`)"
+                )
+            );
+        }
+        // Even when the caller could not say which schemas hold tables, `public` is refused.
+        assert!(with("public").check_local_schema(&[]).is_err());
+        assert!(with("wells").check_local_schema(&app).is_ok());
+        assert!(with("Public").check_local_schema(&app).is_ok(), "names are exact");
     }
 
     #[test]

@@ -7,6 +7,13 @@ pub enum Error {
     #[error("`{origin}` is not a valid PostgreSQL URL: {reason}")]
     BadUrl { origin: String, reason: String },
 
+    /// A URL whose user-info holds an `@` that is not percent-encoded: nothing of it is shown,
+    /// since the parser would take the tail of the password for the host.
+    #[error(
+        "`{origin}` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`p@ss` is written `p%40ss`)"
+    )]
+    AtInUserInfo { origin: String },
+
     /// Some of a group of variables were set and others were not.
     #[error("incomplete database settings: {missing} must be set together with {present}")]
     Incomplete { missing: String, present: String },

@@ -19,7 +19,7 @@ pub mod vars;
 pub use conn::{Conn, Notice, connect};
 pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
-pub use target::{Secret, Source, Target, mask_url};
+pub use target::{Destination, Secret, Source, Target, mask_url};
 
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,6 +6,8 @@
 //! the caller (xtask) starts on demand. Resolution is pure: the environment is passed in.
 
 use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use tokio_postgres::config::Host;
@@ -85,8 +87,11 @@ impl Target {
             Source::DatabaseUrl => vars::DATABASE_URL.to_string(),
             other => other.to_string(),
         };
+        if has_unencoded_at(url) {
+            return Err(Error::AtInUserInfo { origin });
+        }
         let config = tokio_postgres::Config::from_str(url)
-            .map_err(|e| Error::BadUrl { origin, reason: redact(&e.to_string(), url) })?;
+            .map_err(|e| Error::BadUrl { origin, reason: parse_reason(&e, is_url(url)) })?;
         Ok(Target { config, source })
     }
 
@@ -134,15 +139,39 @@ impl Target {
         self
     }
 
-    /// Whether the server is on this machine: a unix socket or a loopback address.
+    /// Whether every address a connection may go to is on this machine: a unix socket or a
+    /// loopback address. Judged from [`Target::destinations`], so a `hostaddr` counts, not the
+    /// `host` it stands beside. Being local says nothing about being throwaway: a loopback
+    /// address can be the pod's own server, an SSH tunnel or a `kubectl port-forward`.
     pub fn is_local(&self) -> bool {
-        self.config.get_hosts().iter().all(|h| match h {
-            Host::Unix(_) => true,
-            Host::Tcp(name) => {
-                name == "localhost"
-                    || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        self.destinations().iter().all(|d| match d {
+            Destination::Unix { .. } => true,
+            Destination::Tcp { host, .. } => {
+                host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
             }
         })
+    }
+
+    /// Where a connection goes, in the order tried: as tokio-postgres dials, the `hostaddr` of
+    /// each position when given (the `host` beside it then only names the server for TLS), else
+    /// its `host`; with neither, the unix socket in libpq's default directory.
+    pub fn destinations(&self) -> Vec<Destination> {
+        let c = &self.config;
+        let (hosts, addrs, ports) = (c.get_hosts(), c.get_hostaddrs(), c.get_ports());
+        let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        if hosts.is_empty() && addrs.is_empty() {
+            return vec![Destination::Unix { dir: DEFAULT_SOCKET_DIR.into(), port: port(0) }];
+        }
+        (0..hosts.len().max(addrs.len()))
+            .map(|i| match (addrs.get(i), hosts.get(i)) {
+                (Some(ip), _) => Destination::Tcp { host: ip.to_string(), port: port(i) },
+                (None, Some(Host::Tcp(h))) => Destination::Tcp { host: h.clone(), port: port(i) },
+                (None, Some(Host::Unix(dir))) => {
+                    Destination::Unix { dir: dir.clone(), port: port(i) }
+                }
+                (None, None) => unreachable!("i is below the longer of the two lists"),
+            })
+            .collect()
     }
 
     /// The URL with the real password, for a child process's environment (never its arguments).
@@ -155,6 +184,9 @@ impl Target {
         self.config.get_password().map(|p| Secret::new(String::from_utf8_lossy(p)))
     }
 
+    /// The URL of this target. Every host is written (a list is tried in order), TCP hosts in
+    /// the authority, socket directories and `hostaddr` as parameters, so that what is printed
+    /// is where the connection goes and the URL parses back to the same destinations.
     fn render(&self, with_password: bool) -> String {
         let c = &self.config;
         let mut url = String::from("postgres://");
@@ -170,39 +202,83 @@ impl Target {
             }
             url.push('@');
         }
-        let hosts = c.get_hosts();
-        let ports = c.get_ports();
-        let mut host_query = None;
-        match hosts.first() {
-            Some(Host::Tcp(h)) => {
-                if h.contains(':') {
-                    url.push_str(&format!("[{h}]"));
-                } else {
-                    url.push_str(h);
-                }
-                if let Some(p) = ports.first() {
-                    url.push_str(&format!(":{p}"));
-                }
+        let (hosts, ports) = (c.get_hosts(), c.get_ports());
+        let mut params: Vec<String> = Vec::new();
+        let all_tcp = !hosts.is_empty() && hosts.iter().all(|h| matches!(h, Host::Tcp(_)));
+        if all_tcp {
+            let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            let authority: Vec<String> = hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let Host::Tcp(h) = h else { unreachable!("all hosts are tcp") };
+                    let h = if h.contains(':') { format!("[{h}]") } else { encode(h) };
+                    if ports.is_empty() { h } else { format!("{h}:{}", port(i)) }
+                })
+                .collect();
+            url.push_str(&authority.join(","));
+        } else {
+            for h in hosts {
+                params.push(match h {
+                    Host::Tcp(name) => format!("host={}", encode(name)),
+                    Host::Unix(dir) => format!("host={}", encode(&dir.display().to_string())),
+                });
             }
-            Some(Host::Unix(path)) => {
-                host_query = Some(path.display().to_string());
-                if let Some(p) = ports.first() {
-                    url.push_str(&format!(":{p}"));
-                }
+            if !ports.is_empty() {
+                let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+                params.push(format!("port={}", list.join(",")));
             }
-            None => {}
+        }
+        let addrs = c.get_hostaddrs();
+        if !addrs.is_empty() {
+            let list: Vec<String> = addrs.iter().map(IpAddr::to_string).collect();
+            params.push(format!("hostaddr={}", encode(&list.join(","))));
         }
         url.push('/');
         if let Some(db) = c.get_dbname() {
             url.push_str(&encode(db));
         }
-        if let Some(dir) = host_query {
-            url.push_str("?host=");
-            url.push_str(&encode(&dir));
+        if !params.is_empty() {
+            url.push('?');
+            url.push_str(&params.join("&"));
         }
         url
     }
 }
+
+/// One address a connection may go to (see [`Target::destinations`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A host name or IP address, and a port.
+    Tcp {
+        /// The name or address dialled.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+    /// A unix socket: its directory, and the port that names the socket file.
+    Unix {
+        /// The socket directory.
+        dir: PathBuf,
+        /// The port.
+        port: u16,
+    },
+}
+
+impl fmt::Display for Destination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Destination::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]:{port}"),
+            Destination::Tcp { host, port } => write!(f, "{host}:{port}"),
+            Destination::Unix { dir, port } => {
+                write!(f, "unix socket {}/.s.PGSQL.{port}", dir.display())
+            }
+        }
+    }
+}
+
+/// libpq's compiled-in socket directory on Debian and in the official images.
+const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
 
 impl fmt::Display for Target {
     /// The URL with the password masked: safe for logs.
@@ -285,14 +361,50 @@ pub fn mask_url(text: &str) -> String {
     out
 }
 
-fn redact(message: &str, url: &str) -> String {
-    let masked = mask_url(message);
-    match tokio_postgres::Config::from_str(url)
-        .ok()
-        .and_then(|c| c.get_password().map(<[u8]>::to_vec))
+fn is_url(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+/// Whether a URL's user-info holds an `@` that is not percent-encoded. The parser takes the
+/// user-info up to the first `@`, so with a second one before the host the rest of a password
+/// would become the host name — and be printed as such. Such a URL is refused, and nothing of it
+/// is shown.
+fn has_unencoded_at(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("postgres://").or(text.strip_prefix("postgresql://")) else {
+        return false;
+    };
+    let Some((_, after)) = rest.split_once('@') else { return false };
+    let host = after.split(['/', '?']).next().unwrap_or_default();
+    host.contains('@')
+}
+
+/// Why the parser refused a connection string, in words that carry nothing of the input: the
+/// parser's own reason when it names only an option (invalid value for option `port`), and a
+/// fixed description when it would quote the input. In a `key=value` string an unquoted value
+/// with a space turns its tail into a keyword (`password=ab cd=x` reports option `cd`), so an
+/// unknown option is named only in a URL, where option names stand apart from the user-info.
+fn parse_reason(err: &tokio_postgres::Error, url: bool) -> String {
+    use std::error::Error as _;
+    let Some(cause) = err.source().map(ToString::to_string) else { return err.to_string() };
+    if cause.starts_with("invalid value for option") {
+        cause
+    } else if cause.starts_with("unknown option") {
+        if url {
+            cause
+        } else {
+            "an unknown option (a value with spaces must be quoted: `password='a b'`)".into()
+        }
+    } else if cause.starts_with("unexpected character at byte") {
+        // "... expected `=` but got `x`": the character may belong to a value.
+        cause.split(" but got").next().unwrap_or_default().to_string()
+    } else if cause == "unexpected EOF"
+        || cause == "unterminated parameter"
+        || cause == "unterminated quoted connection parameter value"
+        || cause.starts_with("invalid utf-8")
     {
-        Some(pw) if !pw.is_empty() => masked.replace(&*String::from_utf8_lossy(&pw), "****"),
-        _ => masked,
+        cause
+    } else {
+        err.to_string()
     }
 }
 
@@ -435,5 +547,106 @@ mod tests {
         }
         let remote = Target::parse("postgres://u@db.prod.example/d", Source::Flag).expect("url");
         assert!(!remote.is_local());
+    }
+
+    fn destinations(url: &str) -> String {
+        let t = Target::parse(url, Source::Flag).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let list: Vec<String> = t.destinations().iter().map(ToString::to_string).collect();
+        format!("{} local={}", list.join(" "), t.is_local())
+    }
+
+    #[test]
+    fn locality_is_where_the_connection_goes() {
+        let check = |url: &str, expected: &str| assert_eq!(destinations(url), expected, "{url}");
+        // `hostaddr` is dialled; `host` beside it only names the server for TLS.
+        check(
+            "host=localhost hostaddr=198.51.100.1 dbname=gwells",
+            "198.51.100.1:5432 local=false",
+        );
+        check("hostaddr=198.51.100.1 dbname=gwells", "198.51.100.1:5432 local=false");
+        check(
+            "postgres://u@localhost/gwells?hostaddr=198.51.100.1",
+            "198.51.100.1:5432 local=false",
+        );
+        check("postgres://u@db.prod.example/g?hostaddr=127.0.0.1", "127.0.0.1:5432 local=true");
+        // Each position of a list is tried: one remote entry makes the target remote.
+        check(
+            "host=localhost,db.prod.example port=5,6 dbname=g",
+            "localhost:5 db.prod.example:6 local=false",
+        );
+        // Neither host nor hostaddr: libpq's default socket.
+        check("dbname=gwells", "unix socket /var/run/postgresql/.s.PGSQL.5432 local=true");
+        check("host=/tmp port=5433 dbname=g", "unix socket /tmp/.s.PGSQL.5433 local=true");
+    }
+
+    #[test]
+    fn the_url_shows_every_destination_and_parses_back_to_them() {
+        for (url, shown) in [
+            (
+                "host=localhost hostaddr=198.51.100.1 user=u password=pw dbname=gwells",
+                "postgres://u:****@localhost/gwells?hostaddr=198.51.100.1",
+            ),
+            ("host=a,b port=5,6 dbname=g", "postgres://a:5,b:6/g"),
+            ("host=/tmp port=5433 dbname=g", "postgres:///g?host=%2Ftmp&port=5433"),
+            ("hostaddr=::1 port=7 dbname=g", "postgres:///g?port=7&hostaddr=%3A%3A1"),
+        ] {
+            let t = Target::parse(url, Source::Flag).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert_eq!(t.to_string(), shown, "{url}");
+            let back = Target::parse(&t.url_with_password(), Source::Flag)
+                .unwrap_or_else(|e| panic!("{}: {e}", t.url_with_password()));
+            assert_eq!(back.destinations(), t.destinations(), "{url}");
+            assert_eq!(back.password(), t.password(), "{url}");
+        }
+    }
+
+    fn parse_error(url: &str) -> String {
+        Target::parse(url, Source::DatabaseUrl).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_unencoded_at_in_the_user_info_is_refused_showing_none_of_it() {
+        for url in [
+            "postgres://postgres:Hunter@Secret2@db.example/gwells",
+            "postgresql://me@corp@db.example:5432/gwells?sslmode=require",
+        ] {
+            let err = parse_error(url);
+            assert_eq!(
+                err,
+                "`DATABASE_URL` is not a valid PostgreSQL URL: its user name or password holds an unencoded `@`\nhint: percent-encode `@` as `%40` in the user name and password (`p@ss` is written `p%40ss`)"
+            );
+        }
+        // Encoded, or an `@` in a parameter: fine.
+        let t =
+            Target::parse("postgres://u:Hunter%40Secret2@h/g?application_name=a@b", Source::Flag)
+                .expect("valid");
+        assert_eq!(t.password().map(|p| p.expose().to_string()), Some("Hunter@Secret2".into()));
+        assert!(Target::parse("user=a@b host=h dbname=g", Source::Flag).is_ok());
+    }
+
+    #[test]
+    fn a_bad_url_says_why_without_quoting_it() {
+        let check = |url: &str, reason: &str| {
+            let err = parse_error(url);
+            assert_eq!(err, format!("`DATABASE_URL` is not a valid PostgreSQL URL: {reason}"));
+        };
+        check("postgres://u:s3cr3t@host:notaport/db", "invalid value for option `port`");
+        check(
+            "postgres://u:s3cr3t@host/db?sslmode=verify-full",
+            "invalid value for option `sslmode`",
+        );
+        check(
+            "postgres://u:s3cr3t@host/db?hostaddr=db.example",
+            "invalid value for option `hostaddr`",
+        );
+        check("postgres://u:s3cr3t@host/db?passwd=x", "unknown option `passwd`");
+        check("postgres://u:s3cr3t@host/db?sslmode", "unterminated parameter");
+        // In `key=value` form a value's tail can look like a keyword: neither is quoted.
+        check(
+            "host=h password=ab cd=x",
+            "an unknown option (a value with spaces must be quoted: `password='a b'`)",
+        );
+        check("host=h password=s3cr3t x", "unexpected EOF");
+        check("host=h password=s3 cr3t x", "unexpected character at byte 24: expected `=`");
+        check("host=h password='s3cr3t", "unterminated quoted connection parameter value");
     }
 }

@@ -4,11 +4,12 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything that can go wrong resetting a database.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A non-local database without `--confirm`.
+    /// A database on a server this tool did not start, without `--confirm`; `local` adds why
+    /// being on this machine is not enough.
     #[error(
-        "refusing to reset `{database}` on {server}: it is neither the dev server nor on this machine\nhint: pass `--confirm {database}` if you really mean to drop everything in it"
+        "refusing to reset `{database}` on {server}: its server was not started by this tool (it lacks the `cluster_name` mark){local}\nhint: pass `--confirm {database}` if you really mean to drop everything in it"
     )]
-    NotConfirmed { database: String, server: String },
+    NotConfirmed { database: String, server: String, local: &'static str },
 
     /// `--confirm` named another database.
     #[error(

@@ -1,61 +1,47 @@
-//! The guard: may this database be reset? Pure, so every case is a unit test.
+//! The guard: may this database be reset? Pure, so every case is a unit test: the caller reads
+//! the server's mark and passes it in.
 
 use pg::Target;
-use tokio_postgres::config::Host;
 
-use crate::{Error, Markers};
+use crate::{Error, META_SCHEMA, Markers};
 
 /// Where the target database lives, as far as the guard cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
-    /// On the dev server of `cargo xtask db up` (or a throwaway server of the tool).
+    /// On a server this tool started (`cargo xtask db up`, tests, CI): it carries devdb's
+    /// `cluster_name` mark, which only a server start can set.
     DevServer,
-    /// On this machine: a unix socket or a loopback address.
-    Loopback,
-    /// Anywhere else; `server` is the masked URL, for the message.
-    Remote { server: String },
+    /// On any other server; `server` is the masked URL, `local` whether every address it is
+    /// reached at is on this machine (for the message only: that is not what makes it safe).
+    Unmarked { server: String, local: bool },
 }
 
 impl Place {
-    /// Classifies `target`; `dev_server` is the dev server's admin target when it runs.
-    pub fn of(target: &Target, dev_server: Option<&Target>) -> Place {
-        let same_server = dev_server.is_some_and(|dev| {
-            let (a, b) = (target.config(), dev.config());
-            hosts(a) == hosts(b) && a.get_ports() == b.get_ports()
-        });
-        match target.source() {
-            pg::Source::DevServer | pg::Source::Throwaway => Place::DevServer,
-            _ if same_server => Place::DevServer,
-            _ if target.is_local() => Place::Loopback,
-            _ => Place::Remote { server: target.to_string() },
+    /// Classifies `target`; `marked` is whether its server answered with the mark
+    /// (`devdb::is_devdb_server`). Only the mark frees a reset: where the URL came from and
+    /// whether it is loopback say nothing about what is behind it (the pod's own server, an SSH
+    /// tunnel, a `kubectl port-forward` to production).
+    pub fn of(target: &Target, marked: bool) -> Place {
+        if marked {
+            Place::DevServer
+        } else {
+            Place::Unmarked { server: target.to_string(), local: target.is_local() }
         }
     }
-}
-
-fn hosts(config: &tokio_postgres::Config) -> Vec<String> {
-    config
-        .get_hosts()
-        .iter()
-        .map(|h| match h {
-            Host::Tcp(name) => name.clone(),
-            Host::Unix(path) => path.display().to_string(),
-        })
-        .collect()
 }
 
 /// Why a reset is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clearance {
-    /// The dev server resets freely.
+    /// A server this tool started resets freely.
     DevServer,
-    /// A database on this machine resets freely.
-    Loopback,
     /// `--confirm` named the database.
     Confirmed,
 }
 
-/// The flag part of the guard: local targets pass; others need `confirm` equal to `database`.
-/// A `confirm` that names another database is refused even for a local target.
+/// The flag part of the guard: a database on a server this tool started passes; any other
+/// needs `confirm` equal to `database`. A `confirm` that names another database is refused
+/// everywhere.
 pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result<Clearance, Error> {
     if let Some(given) = confirm
         && given != database
@@ -64,12 +50,47 @@ pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result
     }
     match (place, confirm) {
         (Place::DevServer, _) => Ok(Clearance::DevServer),
-        (Place::Loopback, _) => Ok(Clearance::Loopback),
-        (Place::Remote { .. }, Some(_)) => Ok(Clearance::Confirmed),
-        (Place::Remote { server }, None) => {
-            Err(Error::NotConfirmed { database: database.into(), server: server.clone() })
+        (Place::Unmarked { .. }, Some(_)) => Ok(Clearance::Confirmed),
+        (Place::Unmarked { server, local }, None) => Err(Error::NotConfirmed {
+            database: database.into(),
+            server: server.clone(),
+            local: if *local {
+                "; being on this machine does not make it throwaway: it may be the pod's own \
+                 server, an SSH tunnel or a port-forward"
+            } else {
+                ""
+            },
+        }),
+    }
+}
+
+/// The schemas an FDW must not take for its own (`FDW_SCHEMA`): `public` (the migrations'
+/// schema, even while empty), the tool's [`META_SCHEMA`], the system schemas, and every schema
+/// of `target`'s database that holds tables, materialized views or extension objects. The FDW's
+/// schema holds only foreign tables: setup replaces it and reset keeps it whole, so naming an
+/// application schema would make reset keep the application ("drop 0 statements").
+pub async fn application_schemas(target: &Target) -> Result<Vec<String>, Error> {
+    let database = target.dbname();
+    let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+    let rows = conn
+        .query(
+            "SELECT n.nspname FROM pg_namespace n
+              WHERE n.nspname IN ('public', $1, 'information_schema') OR n.nspname LIKE 'pg\\_%'
+                 OR EXISTS (SELECT 1 FROM pg_class c
+                             WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'm'))
+                 OR EXISTS (SELECT 1 FROM pg_extension e WHERE e.extnamespace = n.oid)
+              ORDER BY 1",
+            &[&META_SCHEMA],
+        )
+        .await
+        .map_err(Error::pgdb(database))?;
+    let mut schemas: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    for always in ["public", META_SCHEMA] {
+        if !schemas.iter().any(|s| s == always) {
+            schemas.push(always.to_string());
         }
     }
+    Ok(schemas)
 }
 
 /// The marker part of the guard: a protected database is refused, naming the marker.
@@ -92,11 +113,9 @@ mod tests {
     use super::*;
     use crate::Marker;
 
-    fn check(url: &str, source: Source, confirm: Option<&str>, expected: &str) {
-        let target = Target::parse(url, source).unwrap_or_else(|e| panic!("{e}"));
-        let dev = Target::parse("postgres://postgres@127.0.0.1:55432/postgres", Source::DevServer)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let place = Place::of(&target, Some(&dev));
+    fn check(url: &str, marked: bool, confirm: Option<&str>, expected: &str) {
+        let target = Target::parse(url, Source::DatabaseUrl).unwrap_or_else(|e| panic!("{e}"));
+        let place = Place::of(&target, marked);
         let got = match clearance(&place, target.dbname(), confirm) {
             Ok(c) => format!("{c:?}"),
             Err(e) => format!("error: {e}"),
@@ -106,33 +125,61 @@ mod tests {
 
     #[test]
     fn decisions() {
-        use Source::*;
-        check("postgres://u@127.0.0.1:55432/gwells", Flag, None, "DevServer");
-        check("postgres://u@x/gwells", DevServer, None, "DevServer");
-        check("postgres://u@localhost:5432/gwells", DatabaseUrl, None, "Loopback");
-        check("postgres://u@[::1]:5432/gwells", Flag, None, "Loopback");
-        check("host=/var/run/postgresql dbname=gwells", Flag, None, "Loopback");
+        // A marked server resets freely, wherever it is reached.
+        check("postgres://u@127.0.0.1:55432/gwells", true, None, "DevServer");
+        check("postgres://u@db.example/gwells?hostaddr=127.0.0.1", true, None, "DevServer");
+        // Unmarked: loopback, a socket, the pod's localhost are not throwaway.
+        let local = "; being on this machine does not make it throwaway: it may be the pod's own server, an SSH tunnel or a port-forward\nhint: pass `--confirm gwells` if you really mean to drop everything in it";
+        for url in [
+            "postgres://u@localhost:5432/gwells",
+            "postgres://u@[::1]:5432/gwells",
+            "postgres://u@127.0.0.1:55432/gwells",
+        ] {
+            check(
+                url,
+                false,
+                None,
+                &format!(
+                    "error: refusing to reset `gwells` on {}: its server was not started by this tool (it lacks the `cluster_name` mark){local}",
+                    Target::parse(url, Source::Flag).map(|t| t.to_string()).unwrap_or_default()
+                ),
+            );
+        }
+        check(
+            "host=/var/run/postgresql dbname=gwells",
+            false,
+            None,
+            &format!(
+                "error: refusing to reset `gwells` on postgres:///gwells?host=%2Fvar%2Frun%2Fpostgresql: its server was not started by this tool (it lacks the `cluster_name` mark){local}"
+            ),
+        );
         check(
             "postgres://u:pw@db.prod.example:5432/gwells",
-            DatabaseUrl,
+            false,
             None,
-            "error: refusing to reset `gwells` on postgres://u:****@db.prod.example:5432/gwells: it is neither the dev server nor on this machine\nhint: pass `--confirm gwells` if you really mean to drop everything in it",
+            "error: refusing to reset `gwells` on postgres://u:****@db.prod.example:5432/gwells: its server was not started by this tool (it lacks the `cluster_name` mark)\nhint: pass `--confirm gwells` if you really mean to drop everything in it",
         );
-        check("postgres://u@db.prod.example/gwells", PodVars, Some("gwells"), "Confirmed");
+        // `hostaddr` decides: a `localhost` beside a remote address is remote.
+        check(
+            "host=localhost hostaddr=198.51.100.1 dbname=gwells",
+            false,
+            None,
+            "error: refusing to reset `gwells` on postgres://localhost/gwells?hostaddr=198.51.100.1: its server was not started by this tool (it lacks the `cluster_name` mark)\nhint: pass `--confirm gwells` if you really mean to drop everything in it",
+        );
+        check("postgres://u@db.prod.example/gwells", false, Some("gwells"), "Confirmed");
+        check("postgres://u@localhost/gwells", false, Some("gwells"), "Confirmed");
         check(
             "postgres://u@db.prod.example/gwells",
-            Flag,
+            false,
             Some("gwells-test"),
             "error: `--confirm gwells-test` does not match the target database `gwells`\nhint: `--confirm` takes the exact name of the database being reset",
         );
         check(
             "postgres://u@localhost/gwells",
-            Flag,
+            true,
             Some("GWELLS"),
             "error: `--confirm GWELLS` does not match the target database `gwells`\nhint: `--confirm` takes the exact name of the database being reset",
         );
-        // Another port on loopback is not the dev server, but still local.
-        check("postgres://u@127.0.0.1:5432/gwells", Flag, None, "Loopback");
     }
 
     #[test]

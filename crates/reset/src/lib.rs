@@ -1,8 +1,9 @@
 //! Resetting a database to a clean migrated state, safely, and telling probes about it.
 //!
-//! * [`clearance`] / [`not_protected`]: the guard, pure — the dev server and loopback targets
-//!   reset freely, anything else needs `--confirm <exact database name>`, and a database carrying
-//!   the protection marker is refused whatever the flags;
+//! * [`clearance`] / [`not_protected`]: the guard, pure — a database on a server this tool
+//!   started (it carries devdb's `cluster_name` mark) resets freely, anything else, loopback
+//!   included, needs `--confirm <exact database name>`, and a database carrying the protection
+//!   marker is refused whatever the flags;
 //! * markers ([`markers`], [`set_protected`]): rows in `gwells_db_meta.marker`, a schema of the
 //!   tool's own that reset never drops. The maintenance marker is committed before anything is
 //!   dropped, so `health` in other sessions sees it, and it records the backend of a session that
@@ -30,7 +31,7 @@ mod template;
 
 pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
 pub use error::{BoxError, Error};
-pub use guard::{Clearance, Place, clearance, not_protected};
+pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
 pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
 pub use run::{Options, Phase, PhaseReport, run};

@@ -73,6 +73,63 @@ const CASES: &[Case] = &[
         setup: |d| (migrations_with(d, "gwells/12_bad-name.sql", "SELECT 1;\n"), vec![]),
         names: &["12_bad-name.sql"],
     },
+    // guards (issue 14)
+    Case {
+        name: "FDW_SCHEMA=public for fdw setup",
+        setup: |_| (args(&["fdw", "setup"]), fdw_env(&[("FDW_SCHEMA", "public")])),
+        names: &["`FDW_SCHEMA` is `public`", "hint: set `FDW_SCHEMA`"],
+    },
+    Case {
+        name: "FDW_SCHEMA=public for reset",
+        setup: |_| (args(&["reset"]), fdw_env(&[("FDW_SCHEMA", "public")])),
+        names: &["`FDW_SCHEMA` is `public`"],
+    },
+    Case {
+        name: "FDW_SCHEMA the tool's own schema",
+        setup: |_| (args(&["reset"]), fdw_env(&[("FDW_SCHEMA", "gwells_db_meta")])),
+        names: &["`FDW_SCHEMA` is `gwells_db_meta`"],
+    },
+    Case {
+        name: "FDW_SCHEMA a system schema",
+        setup: |_| (args(&["fdw", "setup"]), fdw_env(&[("FDW_SCHEMA", "pg_catalog")])),
+        names: &["`FDW_SCHEMA` is `pg_catalog`"],
+    },
+    Case {
+        name: "unencoded @ in the URL's password",
+        setup: |_| {
+            let url = "postgres://postgres:Hunter@Secret2@db.example/gwells";
+            (args(&["health", "--json"]), vec![("DATABASE_URL", url.into())])
+        },
+        names: &["`DATABASE_URL`", "unencoded `@`", "%40"],
+    },
+    Case {
+        name: "unencoded @ in --database-url for reset",
+        setup: |_| {
+            let url = "postgres://me@corp@db.example/gwells";
+            (args(&["reset", "--database-url", url]), vec![])
+        },
+        names: &["`--database-url`", "unencoded `@`"],
+    },
+    Case {
+        name: "unknown sslmode says so",
+        setup: |_| {
+            let url = "postgres://u:pw@db.example/gwells?sslmode=verify-fuller";
+            (args(&["migrate", "--check"]), vec![("DATABASE_URL", url.into())])
+        },
+        names: &["`DATABASE_URL`", "invalid value for option `sslmode`"],
+    },
+    Case {
+        name: "bad port says so",
+        setup: |_| (args(&["health", "--database-url", "postgres://u@h:99999/gwells"]), vec![]),
+        names: &["`--database-url`", "invalid value for option `port`"],
+    },
+    Case {
+        name: "bad hostaddr says so",
+        setup: |_| {
+            (args(&["reset"]), vec![("DATABASE_URL", "host=h hostaddr=db.example dbname=g".into())])
+        },
+        names: &["`DATABASE_URL`", "invalid value for option `hostaddr`"],
+    },
     Case {
         name: "duplicate number",
         setup: |d| (migrations_with(d, "gwells/0001_again.sql", "SELECT 1;\n"), vec![]),

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod faults;
+mod guards;
 mod health;
 mod replicate_faults;
 mod secrets;

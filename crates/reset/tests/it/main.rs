@@ -223,7 +223,7 @@ async fn a_protected_database_is_refused_and_unchanged() {
 async fn a_remote_target_without_confirm_is_refused_and_unchanged() {
     let Some(db) = migrated("reset_remote").await else { return };
     canary(db.target()).await;
-    let remote = Place::Remote { server: "postgres://u@db.example/x".into() };
+    let remote = Place::Unmarked { server: "postgres://u@db.example/x".into(), local: false };
     let err = run(db.target(), &options(remote.clone()), vec![]).await;
     assert!(matches!(err, Err(Error::NotConfirmed { .. })), "{err:?}");
     assert!(exists(db.target(), "public.canary").await);
