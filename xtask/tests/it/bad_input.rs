@@ -452,6 +452,36 @@ const CASES: &[Case] = &[
         setup: |_| (args(&["rehearse", "--backend", "podman"]), vec![]),
         names: &["podman"],
     },
+    // codes and migrations (issue 14)
+    Case {
+        name: "a CSV of a table that is not a code table",
+        setup: |d| {
+            (
+                codes_with(d, "auth_user.csv", |_| {
+                    "id,password,last_login,is_superuser,username,first_name,last_name,email,is_staff,is_active,date_joined\n".into()
+                }),
+                vec![],
+            )
+        },
+        names: &["auth_user.csv", "`auth_user` is not a code table"],
+    },
+    Case {
+        name: "a header-only code-table CSV",
+        setup: |d| {
+            (
+                codes_with(d, "screen_bottom_code.csv", |t| {
+                    format!("{}\n", t.lines().next().unwrap_or_default())
+                }),
+                vec![],
+            )
+        },
+        names: &["screen_bottom_code.csv", "no rows", "--allow-empty screen_bottom_code"],
+    },
+    Case {
+        name: "codes dump of a table that is not a code table",
+        setup: |_| (args(&["codes", "dump", "--table", "auth_user", "--out", "-"]), vec![]),
+        names: &["`auth_user` is not a code table"],
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread")]
