@@ -482,6 +482,31 @@ const CASES: &[Case] = &[
         setup: |_| (args(&["codes", "dump", "--table", "auth_user", "--out", "-"]), vec![]),
         names: &["`auth_user` is not a code table"],
     },
+    Case {
+        name: "a migrations folder that does not exist",
+        setup: |_| (args(&["migrate", "--migrations-dir", "/nonexistent"]), vec![]),
+        names: &["/nonexistent", "--migrations-dir"],
+    },
+    Case {
+        name: "a migration that is not UTF-8 on line 2",
+        setup: |d| {
+            let a = migrations_with(d, "gwells/0004_latin1.sql", "");
+            let path = d.join("migrations/gwells/0004_latin1.sql");
+            std::fs::write(&path, b"SELECT 1;\nSELECT 'caf\xe9';\n").expect("write");
+            (a, vec![])
+        },
+        names: &["0004_latin1.sql", "line 2", "not UTF-8"],
+    },
+    Case {
+        name: "--accept-checksum of an unknown migration",
+        setup: |_| (args(&["migrate", "--accept-checksum", "gwells", "9999_none"]), vec![]),
+        names: &["gwells 9999_none"],
+    },
+    Case {
+        name: "--accept-checksum without NAME",
+        setup: |_| (args(&["migrate", "--accept-checksum", "gwells"]), vec![]),
+        names: &["<NAME>"],
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread")]
