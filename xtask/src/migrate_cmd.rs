@@ -220,10 +220,10 @@ fn warn_unchecked(keys: &[migrate::Key]) {
     let shown: Vec<String> = keys.iter().take(5).map(|k| format!("`{k}`")).collect();
     let more = if keys.len() > 5 { format!(" and {} more", keys.len() - 5) } else { String::new() };
     say(&format!(
-        "warning: {} applied migration{} no checksum (applied by Django), so a change to {} file cannot be detected: {}{more}\n  hint: review the file, then `cargo xtask migrate --accept-checksum {} {}` records it",
+        "warning: {} applied migration{} no checksum (applied by Django), so a change to {} cannot be detected: {}{more}\n  hint: review the file, then `cargo xtask migrate --accept-checksum {} {}` records it",
         keys.len(),
         if keys.len() == 1 { " has" } else { "s have" },
-        if keys.len() == 1 { "its" } else { "their" },
+        if keys.len() == 1 { "its file" } else { "their files" },
         shown.join(", "),
         first.app,
         first.name,
