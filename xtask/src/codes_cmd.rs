@@ -18,6 +18,10 @@ Examples:
   cargo xtask codes check --database-url $URL     # and against the live schema
   cargo xtask codes load                          # insert, update, delete by key; never cascades
   cargo xtask codes load --keep-removed           # keep rows the CSVs no longer list
+  cargo xtask codes load --allow-empty screen_bottom_code   # this CSV may hold no rows
+
+Only code tables are loaded: a CSV whose table is not named `*_code` (or `drilling_company`)
+is refused, as is any CSV the offline check rejects.
   cargo xtask codes dump --table well_status_code --out -   # one table as CSV on stdout
   cargo xtask codes dump --out /tmp/codes         # every table, same bytes as codetables/
 
@@ -46,6 +50,10 @@ struct LoadArgs {
     /// Keep rows the CSVs no longer list instead of deleting them.
     #[arg(long)]
     keep_removed: bool,
+    /// Allow TABLE's CSV to hold no rows, deleting every row of the table (repeatable);
+    /// without it a header-only CSV is refused.
+    #[arg(long, value_name = "TABLE")]
+    allow_empty: Vec<String>,
     /// Print the per-table report as JSON.
     #[arg(long)]
     json: bool,
@@ -106,6 +114,7 @@ async fn load_cmd(dir: &std::path::Path, args: LoadArgs, ctx: &Ctx) -> anyhow::R
     let progress_bar = bar.clone();
     let options = codes::LoadOptions {
         keep_removed: args.keep_removed,
+        allow_empty: args.allow_empty,
         progress: Some(Arc::new(move |table: &str, done: usize, total: usize| {
             progress_bar.set_length(total as u64);
             progress_bar.set_position(done as u64);
@@ -173,9 +182,13 @@ fn report_table(report: &codes::LoadReport) -> comfy_table::Table {
 async fn dump_cmd(dir: &std::path::Path, args: DumpArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let target = ctx.target().await?;
     let options = codes::DumpOptions { tables: args.table };
-    let dumped = codes::dump_dir(&target, dir, &options)
-        .await
-        .with_context(|| format!("cannot dump the code tables of {target}"))?;
+    let dumped = match codes::dump_dir(&target, dir, &options).await {
+        Ok(dumped) => dumped,
+        Err(err @ codes::Error::Invalid { .. }) => return Err(bad_input(err)),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot dump the code tables of {target}"));
+        }
+    };
     let out = args.out.unwrap_or_else(|| dir.to_path_buf());
     if out.as_os_str() == "-" {
         for (_, csv) in &dumped {

@@ -18,7 +18,11 @@ Examples:
   cargo xtask migrate --check               # exit 1 if anything is pending, drifted or inconsistent
   cargo xtask migrate gwells 0002_profile   # move gwells forwards or backwards to 0002_profile
   cargo xtask migrate registries zero       # unapply every registries migration (needs .down.sql)
-  cargo xtask migrate --fake                # record as applied without running the SQL")]
+  cargo xtask migrate --fake                # record as applied without running the SQL
+  cargo xtask migrate --accept-checksum gwells 0002_profile   # a reviewed edit of an applied file
+
+Comments do not count as changes to an applied migration (outside literals and bodies); any
+other edit is drift, refused until the edit is reverted or accepted with --accept-checksum.")]
 pub struct MigrateArgs {
     /// The app to move (all apps when omitted), e.g. `gwells`.
     app: Option<String>,
@@ -36,6 +40,10 @@ pub struct MigrateArgs {
     /// Seconds to wait for the tool's advisory lock.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     lock_wait: u64,
+    /// Record the current file of applied migration APP NAME as reviewed (its checksum, in the
+    /// ledger with who and when); runs no SQL of it.
+    #[arg(long, requires = "name", conflicts_with_all = ["plan", "check", "fake"])]
+    accept_checksum: bool,
 }
 
 /// List migrations per app as Django does.
@@ -87,7 +95,8 @@ pub struct SquashArgs {
 /// connection exit 1.
 fn classify(err: Error) -> anyhow::Error {
     match err {
-        Error::MalformedName { .. }
+        Error::NoMigrationsDir { .. }
+        | Error::MalformedName { .. }
         | Error::MalformedHeader { .. }
         | Error::MalformedSql { .. }
         | Error::DuplicateNumber { .. }
@@ -100,6 +109,7 @@ fn classify(err: Error) -> anyhow::Error {
         | Error::ResumeChanged { .. }
         | Error::UnknownApp { .. }
         | Error::UnknownMigration { .. }
+        | Error::NotApplied { .. }
         | Error::NoDownFile { .. }
         | Error::Squash { .. } => bad_input(err),
         other => anyhow::Error::new(other),
@@ -114,6 +124,9 @@ pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
         lock_wait: Duration::from_secs(args.lock_wait),
         ..Options::default()
     };
+    if let (true, Some(app), Some(name)) = (args.accept_checksum, &args.app, &args.name) {
+        return accept(&target, &dir, app, name).await;
+    }
     if let Some(app) = &args.app {
         let name = match &args.name {
             Some(name) => name.clone(),
@@ -165,10 +178,56 @@ pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
     for key in &report.recorded_squashes {
         say(&format!("  Recorded squash {}.{}", key.app, key.name));
     }
+    if !report.upgraded_checksums.is_empty() {
+        say(&format!(
+            "  Stored {} checksums in the form that ignores comments",
+            report.upgraded_checksums.len()
+        ));
+    }
     if report.is_noop() {
         say("No migrations to apply.");
     }
+    warn_unchecked(&report.unchecked);
     Ok(OK)
+}
+
+async fn accept(
+    target: &pg::Target,
+    dir: &std::path::Path,
+    app: &str,
+    name: &str,
+) -> Result<ExitCode> {
+    let accepted = migrate::accept_checksum(target, dir, app, name)
+        .await
+        .map_err(classify)
+        .context("cannot accept the checksum")?;
+    if accepted.changed() {
+        say(&format!(
+            "accepted `{}`: its checksum is now {} (was {}); recorded in `gwells_db_accepted_checksum`",
+            accepted.key,
+            accepted.checksum,
+            accepted.previous.as_deref().unwrap_or("none, applied by Django")
+        ));
+    } else {
+        say(&format!("`{}` already has the checksum of its file; nothing recorded", accepted.key));
+    }
+    Ok(OK)
+}
+
+/// Applied migrations without a checksum: a change to their files would go unseen.
+fn warn_unchecked(keys: &[migrate::Key]) {
+    let Some(first) = keys.first() else { return };
+    let shown: Vec<String> = keys.iter().take(5).map(|k| format!("`{k}`")).collect();
+    let more = if keys.len() > 5 { format!(" and {} more", keys.len() - 5) } else { String::new() };
+    say(&format!(
+        "warning: {} applied migration{} no checksum (applied by Django), so a change to {} cannot be detected: {}{more}\n  hint: review the file, then `cargo xtask migrate --accept-checksum {} {}` records it",
+        keys.len(),
+        if keys.len() == 1 { " has" } else { "s have" },
+        if keys.len() == 1 { "its file" } else { "their files" },
+        shown.join(", "),
+        first.app,
+        first.name,
+    ));
 }
 
 /// The last migration of `app` in Django's order: `migrate APP` moves it there.
@@ -196,6 +255,7 @@ fn report_problems(status: &Status) {
     for i in &status.inconsistent {
         say(&format!("inconsistent: `{}` is applied before its dependency `{}`", i.key, i.parent));
     }
+    warn_unchecked(&status.unchecked);
     for p in &status.partial {
         say(&format!(
             "stopped: `{}` after statement {} of {}: {}",

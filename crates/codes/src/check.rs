@@ -39,13 +39,34 @@ impl CheckReport {
 /// another CSV's key column, e.g. `well_subclass_code.well_class_code`).
 pub fn check_dir(dir: &Path) -> Result<CheckReport, Error> {
     let (tables, mut problems) = read_dir(dir)?;
-    for t in &tables {
+    problems.extend(offline_problems(&tables));
+    Ok(report(&tables, problems))
+}
+
+/// The code tables whose names do not end in `_code`.
+pub(crate) const CODE_TABLES_WITHOUT_SUFFIX: [&str; 1] = ["drilling_company"];
+
+/// Whether `table` is a code table, which `codes` may load: its name ends in `_code`, as every
+/// GWELLS code table's does (the registries ones too), or it is one of
+/// `CODE_TABLES_WITHOUT_SUFFIX`. The rule is written down in `codetables/README.md`. Anything
+/// else (`auth_user`, `well`) holds application data that a load would delete rows from, so a
+/// CSV naming it is refused, whatever its contents.
+pub fn is_code_table(table: &str) -> bool {
+    table.strip_suffix("_code").is_some_and(|stem| !stem.is_empty())
+        || CODE_TABLES_WITHOUT_SUFFIX.contains(&table)
+}
+
+/// The offline checks of parsed tables: header shape, values by the column-name rule, keys,
+/// order and references between the CSVs.
+pub(crate) fn offline_problems(tables: &[CodeTable]) -> Vec<Error> {
+    let mut problems = Vec::new();
+    for t in tables {
         problems.extend(schema::check_header_shape(t));
     }
     let schemas: Vec<TableSchema> = tables.iter().map(schema::infer).collect();
     let fks = offline_foreign_keys(&schemas);
-    problems.extend(validate(&tables, &schemas, &fks));
-    Ok(report(&tables, problems))
+    problems.extend(validate(tables, &schemas, &fks));
+    problems
 }
 
 pub(crate) fn report(tables: &[CodeTable], problems: Vec<Error>) -> CheckReport {
@@ -55,8 +76,9 @@ pub(crate) fn report(tables: &[CodeTable], problems: Vec<Error>) -> CheckReport 
     }
 }
 
-/// Reads every `*.csv` in `dir` (not below it), sorted by name. Files that do not parse are
-/// left out of the tables and reported as problems.
+/// Reads every `*.csv` in `dir` (not below it), sorted by name. Files that do not parse, and
+/// files naming a table that is not a code table (not even read), are left out of the tables
+/// and reported as problems.
 pub(crate) fn read_dir(dir: &Path) -> Result<(Vec<CodeTable>, Vec<Error>), Error> {
     let io = |source| Error::Io { path: dir.to_path_buf(), source };
     let mut paths = Vec::new();
@@ -73,6 +95,11 @@ pub(crate) fn read_dir(dir: &Path) -> Result<(Vec<CodeTable>, Vec<Error>), Error
     let mut tables = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
+        let table = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if !is_code_table(&table) {
+            problems.push(Error::NotCodeTable { file: path.display().to_string(), table });
+            continue;
+        }
         match table::read(&path) {
             Ok(t) => tables.push(t),
             Err(Error::Invalid { problems: p }) => problems.extend(p),
@@ -297,6 +324,23 @@ mod tests {
             )],
             &[],
         );
+    }
+
+    #[test]
+    fn only_code_tables() {
+        check(
+            &[
+                ("auth_user.csv", "id,username\n"),
+                ("drilling_company.csv", &format!("{H},drilling_company_guid,name\n")),
+                ("_code.csv", &format!("{H},x\n")),
+            ],
+            &[
+                "`_code.csv`: `_code` is not a code table, so `codes` never loads it",
+                "`auth_user.csv`: `auth_user` is not a code table, so `codes` never loads it",
+            ],
+        );
+        assert!(is_code_table("registries_activity_code") && is_code_table("drilling_company"));
+        assert!(!is_code_table("well") && !is_code_table("code") && !is_code_table("_code"));
     }
 
     #[test]

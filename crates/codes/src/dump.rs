@@ -21,7 +21,8 @@ pub struct DumpOptions {
     pub tables: Vec<String>,
 }
 
-/// Dumps tables of `target` as CSV bytes, in one consistent snapshot. Returns `(table, csv)`
+/// Dumps code tables of `target` as CSV bytes, in one consistent snapshot; a table named in
+/// `options` that is not a code table is refused. Returns `(table, csv)`
 /// pairs in the order asked (or the folder's file order).
 pub async fn dump_dir(
     target: &pg::Target,
@@ -32,6 +33,16 @@ pub async fn dump_dir(
         let (tables, _) = check::read_dir(dir)?;
         tables.into_iter().map(|t| t.name).collect()
     } else {
+        // `--table auth_user` would print password hashes: only code tables are dumped.
+        let problems: Vec<Error> = options
+            .tables
+            .iter()
+            .filter(|t| !check::is_code_table(t))
+            .map(|t| Error::NotCodeTable { file: format!("{t}.csv"), table: t.clone() })
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Invalid { problems });
+        }
         options.tables.clone()
     };
     let mut conn = pg::connect(target, "gwells-db codes dump").await?;

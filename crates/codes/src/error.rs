@@ -57,6 +57,19 @@ pub enum Error {
     )]
     UnknownReference { file: String, line: u64, column: String, value: String, table: String },
 
+    /// A CSV names a table that is not a code table (`auth_user.csv`): never loaded.
+    #[error(
+        "`{file}`: `{table}` is not a code table, so `codes` never loads it\nhint: code tables are named `*_code`, or are one of {}; move the file out of the folder",
+        crate::check::CODE_TABLES_WITHOUT_SUFFIX.map(|t| format!("`{t}`")).join(", ")
+    )]
+    NotCodeTable { file: String, table: String },
+
+    /// A CSV with a header and no rows: loading it would delete every row of its table.
+    #[error(
+        "`{file}`: no rows, so loading it would delete every row of `{table}`\nhint: pass `--allow-empty {table}` if the table is meant to be empty"
+    )]
+    Empty { file: String, table: String },
+
     /// A CSV names a table the database does not have.
     #[error(
         "`{file}`: table `{table}` does not exist in the database\nhint: apply the migrations first (`cargo xtask migrate`)"

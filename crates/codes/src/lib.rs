@@ -3,7 +3,8 @@
 //! * [`check_dir`]: offline validation of a folder of CSVs (syntax, header, values, keys,
 //!   order, references between code tables); [`check_live`] adds the live schema's columns,
 //!   types and lengths.
-//! * [`load_dir`]: one transaction under the tool's advisory lock; COPY into one staging table,
+//! * [`load_dir`]: only code tables ([`is_code_table`]), only after the offline check passes,
+//!   and no header-only CSV unless allowed; then one transaction under the tool's advisory lock; COPY into one staging table,
 //!   then insert, update and delete by key; rows still referenced are never deleted (the load
 //!   refuses, naming the referencing rows) and nothing ever cascades.
 //! * [`dump_dir`]: tables back to CSV in the same conventions, so a load and a dump round-trip.
@@ -19,7 +20,7 @@ mod order;
 mod schema;
 mod table;
 
-pub use check::{CheckReport, check_dir};
+pub use check::{CheckReport, check_dir, is_code_table};
 pub use dump::{DumpOptions, dump_dir};
 pub use error::{Error, Reference};
 pub use load::{

@@ -29,6 +29,9 @@ pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
 pub struct LoadOptions {
     /// Keep rows the CSVs no longer list, instead of deleting them.
     pub keep_removed: bool,
+    /// Tables whose CSV may hold no rows. Any other header-only CSV is refused: loading it
+    /// would delete every row of its table.
+    pub allow_empty: Vec<String>,
     /// How long to wait for the tool's advisory lock (default: `pg::LockOptions`'s).
     pub lock_timeout: Option<Duration>,
     /// Told about each table as it is done (the CLI draws a progress bar).
@@ -39,6 +42,7 @@ impl fmt::Debug for LoadOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoadOptions")
             .field("keep_removed", &self.keep_removed)
+            .field("allow_empty", &self.allow_empty)
             .field("lock_timeout", &self.lock_timeout)
             .field("progress", &self.progress.is_some())
             .finish()
@@ -89,14 +93,22 @@ pub struct Loaded {
     pub db_rows: Option<i64>,
 }
 
-/// Loads every CSV in `dir` into `target` (see the module doc). Validates against the live
-/// schema first; any problem refuses the load before anything changes.
+/// Loads every CSV in `dir` into `target` (see the module doc). Refuses before connecting when
+/// a CSV names a table that is not a code table, fails the offline check of `check_dir`, or has
+/// no rows (unless `options.allow_empty` names its table); then validates against the live
+/// schema. Any problem refuses the load before anything changes.
 pub async fn load_dir(
     target: &pg::Target,
     dir: &Path,
     options: &LoadOptions,
 ) -> Result<LoadReport, Error> {
-    let (tables, problems) = check::read_dir(dir)?;
+    let (tables, mut problems) = check::read_dir(dir)?;
+    problems.extend(check::offline_problems(&tables));
+    for t in tables.iter().filter(|t| t.rows.is_empty()) {
+        if !options.allow_empty.contains(&t.name) {
+            problems.push(Error::Empty { file: t.file(), table: t.name.clone() });
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }

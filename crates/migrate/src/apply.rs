@@ -8,9 +8,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use pg::{Conn, Lock, LockOptions, Target};
 
-use crate::checksum::checksum;
+use crate::checksum;
 use crate::error::{Error, Result, db};
 use crate::ledger::{self, Meta};
 use crate::plan::{self, Ledger, Status, Step, check_down_files};
@@ -67,6 +68,11 @@ pub struct Report {
     pub repeatables: Vec<(Key, Duration)>,
     /// Squash rows written because their replaced migrations were all applied.
     pub recorded_squashes: Vec<Key>,
+    /// Stored checksums rewritten from the older text form to the current one.
+    pub upgraded_checksums: Vec<Key>,
+    /// Applied migrations the tool has no checksum of (applied by Django): their files could
+    /// change unseen, so the caller should warn.
+    pub unchecked: Vec<Key>,
     /// False when the lock-free check found nothing to do.
     pub locked: bool,
 }
@@ -74,7 +80,28 @@ pub struct Report {
 impl Report {
     /// True when nothing changed.
     pub fn is_noop(&self) -> bool {
-        self.steps.is_empty() && self.repeatables.is_empty() && self.recorded_squashes.is_empty()
+        self.steps.is_empty()
+            && self.repeatables.is_empty()
+            && self.recorded_squashes.is_empty()
+            && self.upgraded_checksums.is_empty()
+    }
+}
+
+/// What `accept_checksum` recorded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Accepted {
+    /// The migration.
+    pub key: Key,
+    /// The checksum stored before; `None` when there was none (applied by Django).
+    pub previous: Option<String>,
+    /// The checksum stored now: the file's.
+    pub checksum: String,
+}
+
+impl Accepted {
+    /// False when the stored checksum already was the file's, so nothing was recorded.
+    pub fn changed(&self) -> bool {
+        self.previous.as_deref() != Some(self.checksum.as_str())
     }
 }
 
@@ -119,9 +146,12 @@ pub async fn run(target: &Target, dir: &Path, options: &Options) -> Result<Repor
     }
     let whole = options.to.is_none();
     if todo.is_empty()
-        && (!whole || (status.repeatables.is_empty() && status.unrecorded.is_empty()))
+        && (!whole
+            || (status.repeatables.is_empty()
+                && status.unrecorded.is_empty()
+                && status.old_checksums.is_empty()))
     {
-        return Ok(Report::default());
+        return Ok(Report { unchecked: status.unchecked, ..Report::default() });
     }
     let lock_options =
         LockOptions { timeout: options.lock_wait, application_name: APPLICATION_NAME.into() };
@@ -135,6 +165,7 @@ pub async fn run(target: &Target, dir: &Path, options: &Options) -> Result<Repor
     }
     check_down_files(&source, &todo)?;
     let mut report = Report { locked: true, ..Report::default() };
+    report.unchecked.clone_from(&status.unchecked);
     for step in &todo {
         let Some(m) = source.get(&step.key) else {
             return Err(Error::UnknownMigration {
@@ -165,8 +196,71 @@ pub async fn run(target: &Target, dir: &Path, options: &Options) -> Result<Repor
         }
     }
     report.recorded_squashes = check_replacements(&conn, &source).await?;
+    if whole {
+        report.upgraded_checksums =
+            upgrade_checksums(&conn, &source, &status.old_checksums).await?;
+    }
     lock.release().await?;
     Ok(report)
+}
+
+/// Rewrites stored checksums of the older text form to the current form, where the text form
+/// still matches the file: the same file, so nothing is accepted that was not applied.
+async fn upgrade_checksums(conn: &Conn, source: &Source, keys: &[Key]) -> Result<Vec<Key>> {
+    let mut done = Vec::new();
+    for key in keys {
+        let forms = match source.get(key) {
+            Some(m) => Some((&m.text_checksum, &m.checksum)),
+            None => source
+                .repeatables
+                .iter()
+                .find(|r| &r.key == key)
+                .map(|r| (&r.text_checksum, &r.checksum)),
+        };
+        let Some((from, to)) = forms else { continue };
+        if ledger::replace_checksum(&**conn, key, from, to).await? {
+            done.push(key.clone());
+        }
+    }
+    Ok(done)
+}
+
+/// Records the current file of applied migration `app name` as reviewed: its checksum is
+/// stored (so `migrate` and `health` stop reporting it as drifted, or as unchecked when
+/// Django applied it), and `gwells_db_accepted_checksum` keeps who accepted which checksum
+/// over which, and when. Nothing else changes; no SQL of the migration runs.
+pub async fn accept_checksum(
+    target: &Target,
+    dir: &Path,
+    app: &str,
+    name: &str,
+) -> Result<Accepted> {
+    let source = load(dir)?;
+    if !source.apps.iter().any(|a| a == app) {
+        return Err(Error::UnknownApp { app: app.into(), dir: source.dir.clone() });
+    }
+    let key = Key::new(app, name);
+    let Some(m) = source.get(&key) else {
+        return Err(Error::UnknownMigration { app: app.into(), name: name.into() });
+    };
+    let mut conn = pg::connect(target, APPLICATION_NAME).await?;
+    let lock_options =
+        LockOptions { application_name: APPLICATION_NAME.into(), ..Default::default() };
+    let lock = Lock::acquire(target, &lock_options).await?;
+    ledger::ensure(&*conn).await?;
+    let ledger_now = ledger::read(&*conn).await?;
+    if !ledger_now.rows.contains(&key) {
+        return Err(Error::NotApplied { migration: key.to_string() });
+    }
+    let previous = ledger_now.meta.get(&key).map(|meta| meta.checksum.clone());
+    let accepted = Accepted { key, previous, checksum: m.checksum.clone() };
+    if accepted.changed() {
+        let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
+        ledger::accept(&tx, &accepted).await?;
+        tx.commit().await.map_err(db("cannot commit"))?;
+    }
+    lock.release().await?;
+    Ok(accepted)
 }
 
 /// Django's `check_replacements`: a squash whose replaced migrations are all recorded gets its
@@ -225,9 +319,9 @@ async fn in_transaction<'k>(
     let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
     set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if !options.fake {
-        tx.batch_execute(script.sql)
+        execute_script(tx.client(), script.sql)
             .await
-            .map_err(|source| failed(script.key, script.path, script.sql, source))?;
+            .map_err(|(done, source)| failed(script.key, script.path, script.sql, done, source))?;
     }
     for key in rows {
         ledger::insert_row(&tx, key).await?;
@@ -259,7 +353,9 @@ async fn apply_statements(
     let n = statements.len();
     let prefix = |k: usize| {
         let texts: Vec<&str> = statements[..k].iter().map(|s| s.text.as_str()).collect();
-        checksum(&texts.join(";\n"))
+        // The text form, as partial rows have always been stored: comments inside statements
+        // count, so a resumed migration runs exactly the statements it ran before.
+        checksum::text(&texts.join(";\n"))
     };
     let mut start = 0;
     if let Some((done, _, done_checksum, _)) =
@@ -316,7 +412,9 @@ async fn unapply(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()
     let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
     set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if let (false, Some((path, sql))) = (options.fake, &m.down) {
-        tx.batch_execute(sql).await.map_err(|source| failed(&m.key, path, sql, source))?;
+        execute_script(tx.client(), sql)
+            .await
+            .map_err(|(done, source)| failed(&m.key, path, sql, done, source))?;
     }
     for key in rows_of(m) {
         ledger::delete_rows(&tx, key).await?;
@@ -324,11 +422,37 @@ async fn unapply(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()
     tx.commit().await.map_err(db("cannot commit"))
 }
 
-fn failed(key: &Key, path: &Path, sql: &str, source: tokio_postgres::Error) -> Error {
+/// Runs a whole script as one simple query, as `batch_execute` does. On failure it also says
+/// how many statements completed before the failing one: the server reports each completion,
+/// and the first error ends the script.
+async fn execute_script(
+    client: &tokio_postgres::Client,
+    sql: &str,
+) -> std::result::Result<(), (usize, tokio_postgres::Error)> {
+    let stream = client.simple_query_raw(sql).await.map_err(|e| (0, e))?;
+    let mut stream = std::pin::pin!(stream);
+    let mut done = 0;
+    while let Some(message) = stream.next().await {
+        match message {
+            Ok(tokio_postgres::SimpleQueryMessage::CommandComplete(_)) => done += 1,
+            Ok(_) => {}
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(())
+}
+
+/// A transactional script failed after `done` of its statements completed.
+fn failed(key: &Key, path: &Path, sql: &str, done: usize, source: tokio_postgres::Error) -> Error {
+    // Without a position (`SELECT 1/0`, most run-time errors) the failing statement is the one
+    // after those completed; the splitter finds where it starts.
+    let line = error_position(sql, &source).unwrap_or_else(|| {
+        crate::split::split(sql).ok().and_then(|s| s.get(done).map(|s| s.line)).unwrap_or(1)
+    });
     Error::Failed {
         migration: key.to_string(),
         path: path.into(),
-        line: error_line(sql, &source),
+        line,
         reason: pg::describe(&source),
         source,
     }
@@ -336,12 +460,14 @@ fn failed(key: &Key, path: &Path, sql: &str, source: tokio_postgres::Error) -> E
 
 /// The 1-based line of `sql` the server's error position points at (1 when it gives none).
 fn error_line(sql: &str, err: &tokio_postgres::Error) -> usize {
+    error_position(sql, err).unwrap_or(1)
+}
+
+/// The 1-based line of `sql` the server's error position points at, if it gives one.
+fn error_position(sql: &str, err: &tokio_postgres::Error) -> Option<usize> {
     let position = err.as_db_error().and_then(|e| e.position()).and_then(|p| match p {
         tokio_postgres::error::ErrorPosition::Original(p) => Some(*p as usize),
         tokio_postgres::error::ErrorPosition::Internal { .. } => None,
-    });
-    match position {
-        Some(p) => 1 + sql.chars().take(p.saturating_sub(1)).filter(|&c| c == '\n').count(),
-        None => 1,
-    }
+    })?;
+    Some(1 + sql.chars().take(position.saturating_sub(1)).filter(|&c| c == '\n').count())
 }

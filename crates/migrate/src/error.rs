@@ -13,6 +13,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The migrations folder does not exist or is not a folder.
+    #[error("no migrations folder `{}`\nhint: pass `--migrations-dir` with the folder that holds one directory per app (the default is `migrations/` of the workspace)", dir.display())]
+    NoMigrationsDir { dir: PathBuf },
+
     /// A `.sql` file whose name is neither `NNNN_name.sql`, `NNNN_name.down.sql` nor `R_name.sql`.
     #[error("`{}` is not a migration file name: {reason}\nhint: name migrations `0001_initial.sql` (four digits, lowercase letters, digits and `_`), down files `0001_initial.down.sql`, repeatable scripts `R_name.sql`", path.display())]
     MalformedName { path: PathBuf, reason: String },
@@ -73,6 +77,12 @@ pub enum Error {
     #[error("no migration `{app} {name}`\nhint: `cargo xtask showmigrations {app}` lists them")]
     UnknownMigration { app: String, name: String },
 
+    /// `--accept-checksum` names a migration the database has not applied.
+    #[error(
+        "migration `{migration}` is not applied, so there is no checksum to accept\nhint: `cargo xtask migrate` applies it and stores its checksum"
+    )]
+    NotApplied { migration: String },
+
     /// An app directory that does not exist.
     #[error("no app `{app}` in `{}`\nhint: apps are the directories of the migrations folder", dir.display())]
     UnknownApp { app: String, dir: PathBuf },
@@ -99,7 +109,7 @@ pub enum Error {
     },
 
     /// A statement of a no-transaction migration failed; earlier statements stay applied.
-    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); statements 1..{k} before it are applied and recorded: {reason}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display())]
+    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); {}: {reason}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display(), applied_before(*k))]
     StatementFailed {
         migration: String,
         path: PathBuf,
@@ -127,10 +137,31 @@ pub enum Error {
     },
 }
 
+/// What stays applied when statement `k` (1-based) of a no-transaction migration fails.
+fn applied_before(k: usize) -> String {
+    match k {
+        0 | 1 => "no statement before it was applied".into(),
+        2 => "statement 1 before it is applied and recorded".into(),
+        k => format!("statements 1..{} before it are applied and recorded", k - 1),
+    }
+}
+
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps a database error with what was being done.
 pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
     move |source| Error::Db { doing: doing.to_string(), reason: pg::describe(&source), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::applied_before;
+
+    #[test]
+    fn statements_before_the_failed_one() {
+        assert_eq!(applied_before(1), "no statement before it was applied");
+        assert_eq!(applied_before(2), "statement 1 before it is applied and recorded");
+        assert_eq!(applied_before(4), "statements 1..3 before it are applied and recorded");
+    }
 }

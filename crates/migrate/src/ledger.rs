@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio_postgres::GenericClient;
 
+use crate::apply::Accepted;
 use crate::error::{Result, db};
 use crate::plan::{Ledger, MetaRow};
 use crate::source::Key;
@@ -137,5 +138,67 @@ pub(crate) async fn upsert_meta(client: &impl GenericClient, meta: &Meta<'_>) ->
         )
         .await
         .map_err(db(&format!("cannot record `{}` in `gwells_db_migration`", meta.key)))?;
+    Ok(())
+}
+
+/// Replaces the stored checksum of `key` when it is `from`; whether a row changed.
+pub(crate) async fn replace_checksum(
+    client: &impl GenericClient,
+    key: &Key,
+    from: &str,
+    to: &str,
+) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE gwells_db_migration SET checksum = $4 WHERE app = $1 AND name = $2 AND checksum = $3",
+            &[&key.app, &key.name, &from, &to],
+        )
+        .await
+        .map_err(db(&format!("cannot update the checksum of `{key}`")))?;
+    Ok(n > 0)
+}
+
+/// Records an accepted checksum: the audit row, then the tool's row of the migration (inserted
+/// for a migration Django applied, with its applied time and no duration).
+pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> Result<()> {
+    let key = &accepted.key;
+    let doing = format!("cannot record the accepted checksum of `{key}`");
+    client.batch_execute(include_str!("accepted.sql")).await.map_err(db(&doing))?;
+    client
+        .execute(
+            "INSERT INTO gwells_db_accepted_checksum
+                    (app, name, previous_checksum, checksum, accepted, accepted_by, tool_version)
+             VALUES ($1, $2, $3, $4, clock_timestamp(), current_user, $5)",
+            &[
+                &key.app,
+                &key.name,
+                &accepted.previous,
+                &accepted.checksum,
+                &env!("CARGO_PKG_VERSION"),
+            ],
+        )
+        .await
+        .map_err(db(&doing))?;
+    let version = env!("CARGO_PKG_VERSION");
+    let changed = if accepted.previous.is_some() {
+        client
+            .execute(
+                "UPDATE gwells_db_migration SET checksum = $3 WHERE app = $1 AND name = $2",
+                &[&key.app, &key.name, &accepted.checksum],
+            )
+            .await
+    } else {
+        client
+            .execute(
+                "INSERT INTO gwells_db_migration (app, name, kind, checksum, applied, duration_ms,
+                        tool_version, fake)
+                 SELECT $1::varchar, $2::varchar, 'migration', $3::text,
+                        coalesce(max(applied), clock_timestamp()), 0, $4::text, false
+                   FROM django_migrations WHERE app = $1 AND name = $2",
+                &[&key.app, &key.name, &accepted.checksum, &version],
+            )
+            .await
+    };
+    changed.map_err(db(&doing))?;
     Ok(())
 }

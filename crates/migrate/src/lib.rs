@@ -21,7 +21,7 @@ mod source;
 mod split;
 mod squash;
 
-pub use apply::{Options, Report, migrate_all, plan, run, status};
+pub use apply::{Accepted, Options, Report, accept_checksum, migrate_all, plan, run, status};
 pub use error::{Error, Result};
 pub use plan::{Drifted, Inconsistent, Listed, Partial, State, Status, Step};
 pub use render::{render_plan, render_showmigrations, render_sql};

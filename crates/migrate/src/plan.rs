@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::checksum;
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::source::{Key, Source};
@@ -97,6 +98,12 @@ pub struct Status {
     pub inconsistent: Vec<Inconsistent>,
     /// No-transaction migrations that stopped part way.
     pub partial: Vec<Partial>,
+    /// Applied migrations the tool has no checksum of (Django applied them), so a change to
+    /// their files cannot be seen; `migrate --accept-checksum` records one.
+    pub unchecked: Vec<Key>,
+    /// Applied migrations and scripts whose stored checksum is the older text form (comments
+    /// count) and matches; the next `migrate` that takes the lock stores the current form.
+    pub old_checksums: Vec<Key>,
 }
 
 impl Status {
@@ -148,19 +155,29 @@ pub(crate) fn status(source: &Source, ledger: &Ledger) -> Result<(Graph, Status)
         st.apps.push((app.clone(), shown));
     }
     for m in &source.migrations {
-        let Some(meta) = ledger.meta.get(&m.key) else { continue };
+        let applied = ledger.rows.contains(&m.key);
+        let Some(meta) = ledger.meta.get(&m.key) else {
+            if applied {
+                st.unchecked.push(m.key.clone());
+            }
+            continue;
+        };
         if let Some((done, total, _, error)) = &meta.partial {
-            if !ledger.rows.contains(&m.key) {
+            if !applied {
                 let (done, total, error) = (*done, *total, error.clone());
                 st.partial.push(Partial { key: m.key.clone(), done, total, error });
             }
-        } else if ledger.rows.contains(&m.key) && meta.checksum != m.checksum {
+        } else if applied && !checksum::matches(&meta.checksum, &m.checksum, &m.text_checksum) {
             st.drifted.push(Drifted { key: m.key.clone(), path: m.path.clone() });
+        } else if applied && meta.checksum != m.checksum {
+            st.old_checksums.push(m.key.clone());
         }
     }
     for r in &source.repeatables {
-        if ledger.meta.get(&r.key).is_none_or(|meta| meta.checksum != r.checksum) {
-            st.repeatables.push(r.key.clone());
+        match ledger.meta.get(&r.key) {
+            Some(meta) if meta.checksum == r.checksum => {}
+            Some(meta) if meta.checksum == r.text_checksum => st.old_checksums.push(r.key.clone()),
+            _ => st.repeatables.push(r.key.clone()),
         }
     }
     st.inconsistent = graph

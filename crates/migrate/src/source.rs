@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::checksum::checksum;
+use crate::checksum;
 use crate::error::{Error, Result};
 
 /// A migration's identity as Django sees it: app label and name (the file stem).
@@ -51,8 +51,10 @@ pub struct Migration {
     pub replaces: Vec<Key>,
     /// False with `-- no-transaction`: run statement by statement.
     pub atomic: bool,
-    /// Checksum of the normalised text.
+    /// Checksum of the normalised text without comments, as stored when applied.
     pub checksum: String,
+    /// Checksum of the normalised text with comments, as older versions stored it.
+    pub text_checksum: String,
 }
 
 /// A repeatable script `R_name.sql`, re-run when its checksum changes.
@@ -64,8 +66,10 @@ pub struct Repeatable {
     pub path: PathBuf,
     /// Its text without a byte order mark.
     pub sql: String,
-    /// Checksum of the normalised text.
+    /// Checksum of the normalised text without comments, as stored when run.
     pub checksum: String,
+    /// Checksum of the normalised text with comments, as older versions stored it.
+    pub text_checksum: String,
 }
 
 /// Everything in a migrations directory.
@@ -105,6 +109,10 @@ pub fn load(dir: &Path) -> Result<Source> {
     };
     let mut source = Source { dir: dir.to_path_buf(), ..Source::default() };
     let mut downs = Vec::new();
+    // A folder that is not there is the caller's bad path, not an IO failure of ours.
+    if !dir.is_dir() {
+        return Err(Error::NoMigrationsDir { dir: dir.to_path_buf() });
+    }
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
         let app = entry.file_name().to_string_lossy().into_owned();
@@ -133,7 +141,8 @@ pub fn load(dir: &Path) -> Result<Source> {
                 FileKind::Down { name } => downs.push((Key::new(&app, name), path, text)),
                 FileKind::Repeatable { name } => source.repeatables.push(Repeatable {
                     key: Key::new(&app, name),
-                    checksum: checksum(&text),
+                    checksum: checksum::sql(&text),
+                    text_checksum: checksum::text(&text),
                     path,
                     sql: text,
                 }),
@@ -156,10 +165,14 @@ pub fn load(dir: &Path) -> Result<Source> {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::MalformedHeader {
-        path: path.into(),
-        line: 1,
-        reason: format!("the file is not UTF-8 ({e})"),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // The line of the first invalid byte: every byte before it is valid UTF-8.
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        Error::MalformedHeader {
+            path: path.into(),
+            line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+            reason: format!("the file is not UTF-8 ({})", e.utf8_error()),
+        }
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
@@ -215,7 +228,8 @@ pub(crate) fn classify(path: &Path, file_name: &str) -> Result<FileKind> {
 /// left empty. Public for the fuzz targets; [`load`] is how a folder is read.
 pub fn parse_header(key: Key, number: u32, path: &Path, sql: String) -> Result<Migration> {
     let mut m = Migration {
-        checksum: checksum(&sql),
+        checksum: checksum::sql(&sql),
+        text_checksum: checksum::text(&sql),
         key,
         number,
         path: path.into(),
@@ -313,6 +327,32 @@ mod tests {
             "R_.sql",
             "error: `R_.sql` is not a migration file name: a repeatable script is `R_` then lowercase letters, digits and `_`",
         );
+    }
+
+    /// The first line of `load`'s error for a folder holding `a/0001_initial.sql` = `bytes`.
+    fn load_error(bytes: &[u8]) -> String {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        std::fs::create_dir(dir.path().join("a")).expect("mkdir");
+        std::fs::write(dir.path().join("a/0001_initial.sql"), bytes).expect("write");
+        let err = load(dir.path()).map(|_| ()).expect_err("refused");
+        let text = err.to_string().replace(&format!("{}/", dir.path().display()), "");
+        text.lines().next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line() {
+        assert_eq!(
+            load_error(b"SELECT 1;\nSELECT '\xff';\n"),
+            "`a/0001_initial.sql` line 2: the file is not UTF-8 (invalid utf-8 sequence of 1 bytes from index 18)"
+        );
+        assert!(load_error(b"\xfe").starts_with("`a/0001_initial.sql` line 1: "));
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let err = load(Path::new("/nonexistent/migrations")).map(|_| ()).expect_err("refused");
+        assert!(matches!(err, Error::NoMigrationsDir { .. }), "{err}");
+        assert!(err.to_string().contains("`/nonexistent/migrations`\nhint: "), "{err}");
     }
 
     fn check_header(sql: &str, expected: &str) {

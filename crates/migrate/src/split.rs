@@ -36,9 +36,28 @@ pub fn split_statements(path: &Path, sql: &str) -> Result<Vec<Statement>> {
     })
 }
 
+/// A comment outside literals, identifiers and dollar-quoted bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Comment {
+    /// Its bytes: `--` up to (not including) the line break, or `/*` through `*/`.
+    pub(crate) range: std::ops::Range<usize>,
+    /// A `/* */` comment.
+    pub(crate) block: bool,
+    /// Whether the last token before it is a `'...'` literal: there, a block comment is not
+    /// whitespace for the rule that joins two literals separated by a line break.
+    pub(crate) after_literal: bool,
+}
+
 /// The statements of `sql`, skipping empty ones and comments between statements.
 pub(crate) fn split(sql: &str) -> std::result::Result<Vec<Statement>, SplitError> {
+    lex(sql).map(|(statements, _)| statements)
+}
+
+/// The statements of `sql` and every comment in it, in order.
+pub(crate) fn lex(sql: &str) -> std::result::Result<(Vec<Statement>, Vec<Comment>), SplitError> {
     let b = sql.as_bytes();
+    let mut comments = Vec::new();
+    let mut after_literal = false;
     let line_of = |pos: usize| 1 + b[..pos].iter().filter(|&&c| c == b'\n').count();
     let unterminated = |pos: usize, what: &str| SplitError {
         line: line_of(pos),
@@ -50,17 +69,22 @@ pub(crate) fn split(sql: &str) -> std::result::Result<Vec<Statement>, SplitError
     while i < b.len() {
         let c = b[i];
         if c == b'-' && b.get(i + 1) == Some(&b'-') {
-            i = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+            let end = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+            comments.push(Comment { range: i..end, block: false, after_literal });
+            i = end;
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = skip_block_comment(b, i).ok_or_else(|| unterminated(i, "comment"))?;
+            let end = skip_block_comment(b, i).ok_or_else(|| unterminated(i, "comment"))?;
+            comments.push(Comment { range: i..end, block: true, after_literal });
+            i = end;
             continue;
         }
         if is_space(c) {
             i += 1;
             continue;
         }
+        after_literal = false;
         if c == b';' {
             if let Some(s) = start.take() {
                 out.push(Statement { text: trim_end(&sql[s..i]).to_string(), line: line_of(s) });
@@ -73,6 +97,7 @@ pub(crate) fn split(sql: &str) -> std::result::Result<Vec<Statement>, SplitError
             b'\'' => {
                 let escapes =
                     i > 0 && matches!(b[i - 1], b'E' | b'e') && (i < 2 || !is_ident(b[i - 2]));
+                after_literal = true;
                 skip_literal(b, i, escapes).ok_or_else(|| unterminated(i, "string literal"))?
             }
             b'"' => skip_quoted_ident(b, i).ok_or_else(|| unterminated(i, "quoted identifier"))?,
@@ -90,7 +115,7 @@ pub(crate) fn split(sql: &str) -> std::result::Result<Vec<Statement>, SplitError
     if let Some(s) = start {
         out.push(Statement { text: trim_end(&sql[s..]).to_string(), line: line_of(s) });
     }
-    Ok(out)
+    Ok((out, comments))
 }
 
 /// Whitespace as PostgreSQL's lexer has it (`space` in `scan.l`: `[ \t\n\r\f\v]`). The lexer skips and the trim

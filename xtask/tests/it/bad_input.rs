@@ -509,6 +509,61 @@ const CASES: &[Case] = &[
         setup: |_| (args(&["rehearse", "--backend", "podman"]), vec![]),
         names: &["podman"],
     },
+    // codes and migrations (issue 14)
+    Case {
+        name: "a CSV of a table that is not a code table",
+        setup: |d| {
+            (
+                codes_with(d, "auth_user.csv", |_| {
+                    "id,password,last_login,is_superuser,username,first_name,last_name,email,is_staff,is_active,date_joined\n".into()
+                }),
+                vec![],
+            )
+        },
+        names: &["auth_user.csv", "`auth_user` is not a code table"],
+    },
+    Case {
+        name: "a header-only code-table CSV",
+        setup: |d| {
+            (
+                codes_with(d, "screen_bottom_code.csv", |t| {
+                    format!("{}\n", t.lines().next().unwrap_or_default())
+                }),
+                vec![],
+            )
+        },
+        names: &["screen_bottom_code.csv", "no rows", "--allow-empty screen_bottom_code"],
+    },
+    Case {
+        name: "codes dump of a table that is not a code table",
+        setup: |_| (args(&["codes", "dump", "--table", "auth_user", "--out", "-"]), vec![]),
+        names: &["`auth_user` is not a code table"],
+    },
+    Case {
+        name: "a migrations folder that does not exist",
+        setup: |_| (args(&["migrate", "--migrations-dir", "/nonexistent"]), vec![]),
+        names: &["/nonexistent", "--migrations-dir"],
+    },
+    Case {
+        name: "a migration that is not UTF-8 on line 2",
+        setup: |d| {
+            let a = migrations_with(d, "gwells/0004_latin1.sql", "");
+            let path = d.join("migrations/gwells/0004_latin1.sql");
+            std::fs::write(&path, b"SELECT 1;\nSELECT 'caf\xe9';\n").expect("write");
+            (a, vec![])
+        },
+        names: &["0004_latin1.sql", "line 2", "not UTF-8"],
+    },
+    Case {
+        name: "--accept-checksum of an unknown migration",
+        setup: |_| (args(&["migrate", "--accept-checksum", "gwells", "9999_none"]), vec![]),
+        names: &["gwells 9999_none"],
+    },
+    Case {
+        name: "--accept-checksum without NAME",
+        setup: |_| (args(&["migrate", "--accept-checksum", "gwells"]), vec![]),
+        names: &["<NAME>"],
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread")]

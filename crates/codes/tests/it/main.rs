@@ -2,6 +2,7 @@
 //! migrated template. Without PostgreSQL they print a loud SKIP (and fail under `CI`).
 
 mod fixtures;
+mod guard;
 mod load;
 
 use std::path::{Path, PathBuf};

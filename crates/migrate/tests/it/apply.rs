@@ -83,6 +83,7 @@ async fn a_no_transaction_migration_resumes_where_it_failed() {
     let err = migrate_all(db.target(), dir.path()).await.expect_err("n_missing does not exist");
     assert!(matches!(err, Error::StatementFailed { k: 3, n: 4, line: 4, .. }), "{err}");
     assert!(err.to_string().contains("statement 3 of 4"), "{err}");
+    assert!(err.to_string().contains("statements 1..2 before it are applied"), "{err}");
     assert!(has_table(&db, "n_one").await && !has_table(&db, "n_three").await);
     assert_eq!(rows(&db).await, ["a 0001_initial"]);
     let st = status(db.target(), dir.path()).await.expect("status");

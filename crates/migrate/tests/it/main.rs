@@ -4,6 +4,7 @@
 
 mod apply;
 mod ledger;
+mod review;
 
 use std::path::{Path, PathBuf};
 
