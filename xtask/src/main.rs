@@ -17,6 +17,7 @@ mod db;
 mod fdw_cmd;
 mod fuzz;
 mod health;
+mod interrupt;
 mod legacy;
 mod migrate_cmd;
 mod rehearse;

@@ -48,7 +48,12 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         discard_submissions: args.discard_submissions,
         ..replicate::Options::new(mode)
     };
-    let report = run_with_progress(&target, &options).await.map_err(|e| match e {
+    let interrupt = crate::interrupt::Interrupt::install("replicate")?;
+    let result = pg::finish_or_cancel(interrupt.stop(), run_with_progress(&target, &options)).await;
+    if let Some(signal) = interrupt.received() {
+        return Ok(crate::interrupt::replicated(signal, target.dbname(), result.is_ok()));
+    }
+    let report = result.map_err(|e| match e {
         replicate::Error::Submissions { .. } => bad_input(e),
         e => anyhow::Error::new(e).context(format!("cannot replicate into `{}`", target.dbname())),
     })?;

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{self, bad_input};
+use crate::interrupt::Interrupt;
 
 #[derive(clap::Args)]
 #[command(after_help = "\
@@ -97,6 +98,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         None
     };
 
+    let interrupt = Interrupt::install("reset")?;
     let target = ctx.target().await?;
     let dev = devdb::dev_server().await;
     let options = reset::Options {
@@ -107,6 +109,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             fdw_schemas: env(pg::vars::FDW_SCHEMA).into_iter().collect(),
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
+        stop: interrupt.stop().clone(),
     };
     let throwaway = devdb::is_devdb_server(&target).await.unwrap_or(false);
     if !args.cold && !throwaway && options.place == reset::Place::DevServer {
@@ -129,13 +132,21 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     match reset::run(&target, &options, template, phases, &mut show).await {
         Ok(_) => {
-            say(&format!(
-                "reset: `{}` done in {:.2} s",
-                target.dbname(),
-                started.elapsed().as_secs_f64()
-            ));
-            Ok(exit::OK)
+            let database = target.dbname();
+            say(&format!("reset: `{database}` done in {:.2} s", started.elapsed().as_secs_f64()));
+            match interrupt.received() {
+                Some(signal) => {
+                    let line =
+                        format!("reset of `{database}` finished before it could stop: it is reset");
+                    Ok(Interrupt::exit(signal, &line))
+                }
+                None => Ok(exit::OK),
+            }
         }
+        Err(err @ reset::Error::Interrupted { .. }) => match interrupt.received() {
+            Some(signal) => Ok(Interrupt::exit(signal, &err.to_string())),
+            None => Err(err.into()),
+        },
         Err(
             err @ (reset::Error::NotConfirmed { .. }
             | reset::Error::WrongConfirm { .. }
