@@ -36,7 +36,10 @@ replaced by a clone of a template holding the migrations and code tables (built 
 of `migrations/` and `codetables/`), so `drop`, `migrate` and `codes` become `template` and `swap`.
 The swap ends the database's other sessions. When the database holds something a reset in place
 keeps and the template lacks (an extension, a foreign server, database settings), the template is
-not used and the output says why.")]
+not used and the output says why.
+
+SIGINT / SIGTERM: the step in flight rolls back (or finishes, if past its last statement), the
+marker is cleared, the lock released, one line says what the database holds; exit 130 / 143.")]
 pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
     #[arg(long, value_name = "MODE", value_enum)]

@@ -6,6 +6,7 @@ mod faults;
 mod health;
 mod replicate_faults;
 mod secrets;
+mod signals;
 mod support;
 mod transcripts;
 
