@@ -114,7 +114,10 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
         stop: interrupt.stop().clone(),
     };
-    let throwaway = devdb::is_devdb_server(&target).await.unwrap_or(false);
+    // A server that does not answer is reported as such, not as one that lacks the mark.
+    let throwaway = devdb::is_devdb_server(&target)
+        .await
+        .with_context(|| format!("cannot reset `{}`", target.dbname()))?;
     if !args.cold && !throwaway && options.place == reset::Place::DevServer {
         say(
             "reset: this dev server predates the template path (it lacks cluster_name=gwells-devdb)",

@@ -2,6 +2,7 @@
 //! reliability suite (bad inputs, secrets, concurrency, faults) against real databases.
 
 mod bad_input;
+mod connect_errors;
 mod faults;
 mod health;
 mod replicate_faults;
