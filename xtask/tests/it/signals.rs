@@ -128,7 +128,7 @@ async fn reset_stopped_by_sigint_or_sigterm_says_what_it_left_and_converges() {
         let conn = pg::connect(db.target(), "xtask test").await.expect("connect");
         conn.batch_execute("CREATE TABLE canary (x int)").await.expect("canary");
         drop(conn);
-        let before = fingerprint(db.target()).await;
+        let before = unchanged(db.target()).await;
         let window = phase_seconds(&calibration, step).as_millis() as u64;
         let delay = Duration::from_millis(seeds.next_below(window * 3 / 4));
         let ended = signal_at(db.target(), &["reset", "--cold"], after, delay, signal);
@@ -173,7 +173,7 @@ async fn template_reset_stopped_before_the_swap_leaves_the_database_and_no_clone
     let window = phase_seconds(&calibration, "template").as_millis() as u64;
     let mut seeds = Points(77);
     for signal in [Signal::SIGTERM, Signal::SIGINT] {
-        let before = fingerprint(db.target()).await;
+        let before = unchanged(db.target()).await;
         let delay = Duration::from_millis(seeds.next_below(window / 2));
         let ended = signal_at(db.target(), &["reset"], "database:", delay, signal);
         let context = format!("{signal} {delay:?} after the banner");
