@@ -18,6 +18,7 @@ const ROLE: &str = "gwells_causes";
 const PASSWORD: &str = "Right-Pass-1";
 
 /// A local server of this test's own where [`ROLE`] must give its password over TCP.
+#[allow(clippy::print_stderr)] // a test that cannot run says so, loudly
 async fn password_server() -> Option<Server> {
     let options = ServerOptions { backend: Backend::Local, ..ServerOptions::default() };
     let server = match Server::start(&options).await {
