@@ -22,7 +22,7 @@ impl fmt::Display for BadInput {
 /// The error's chain as one message — causes joined by `: `, as `{:#}` does, but a cause left
 /// out when the message right above it already ends with it (many errors name their source in
 /// their own text) — and the `hint: ` lines found anywhere in it, in order.
-fn render(err: &anyhow::Error) -> (String, Vec<String>) {
+pub fn render(err: &anyhow::Error) -> (String, Vec<String>) {
     let mut message = String::new();
     let mut hints = Vec::new();
     let mut above = String::new();

@@ -18,7 +18,8 @@ Examples:
   # a probe wrapper that waits out a reset instead of failing:
   while cargo xtask health --ready; rc=$?; [ $rc -eq 3 ]; do sleep 5; done; exit $rc
 
-Exit codes: 0 healthy, 1 unhealthy (every reason listed), 3 reset in progress.
+Exit codes: 0 healthy, 1 unhealthy (every reason listed, a failed connection with its cause), 3
+reset in progress.
 Never starts a server: without a configured database it checks the running dev server.")]
 pub struct Args {
     /// Readiness: also migrations applied and unchanged, and code tables loaded.
@@ -95,9 +96,9 @@ async fn observe_once(
     let mut observed = reset::Observed::default();
     match reset::markers(target).await {
         Ok(m) => observed.maintenance = m.maintenance,
-        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
+        Err(e) if ended(&e) => return Err(Ended(chain(e))),
         Err(e) => {
-            observed.connect_error = Some(format!("{e}"));
+            observed.connect_error = Some(chain(e));
             return Ok(observed);
         }
     }
@@ -148,8 +149,8 @@ async fn readiness(ctx: &Ctx, target: &pg::Target) -> Result<reset::Readiness, E
             r.inconsistent =
                 s.inconsistent.iter().map(|i| format!("{} before {}", i.key, i.parent)).collect();
         }
-        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
-        Err(e) => r.errors.push(format!("migration status: {e}")),
+        Err(e) if ended(&e) => return Err(Ended(chain(e))),
+        Err(e) => r.errors.push(format!("migration status: {}", chain(e))),
     }
     match codes::loaded(target, &ctx.codetables_dir()).await {
         Ok(tables) => {
@@ -159,10 +160,16 @@ async fn readiness(ctx: &Ctx, target: &pg::Target) -> Result<reset::Readiness, E
                 .map(|t| t.table.clone())
                 .collect();
         }
-        Err(e) if ended(&e) => return Err(Ended(e.to_string())),
-        Err(e) => r.errors.push(format!("code tables: {e}")),
+        Err(e) if ended(&e) => return Err(Ended(chain(e))),
+        Err(e) => r.errors.push(format!("code tables: {}", chain(e))),
     }
     Ok(r)
+}
+
+/// The error with its causes, as `error:` lines print it ("cannot connect to ...: db error: FATAL:
+/// password authentication failed for user ..."): a probe's reason must say why, not only that.
+fn chain(error: impl std::error::Error + Send + Sync + 'static) -> String {
+    crate::exit::render(&anyhow::Error::new(error)).0
 }
 
 /// Whether `error` (or a cause of it) is the server ending the session or not finding the

@@ -17,6 +17,7 @@ mod db;
 mod fdw_cmd;
 mod fuzz;
 mod health;
+mod interrupt;
 mod legacy;
 mod migrate_cmd;
 mod rehearse;
@@ -40,7 +41,8 @@ Examples:
 Target database, first found: --database-url, DATABASE_URL, the POSTGRESQL_* pod variables,
 else the dev server (started on demand). Every command prints which one it chose.
 
-Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 (health) reset in progress.")]
+Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 (health) reset in progress, 130 / 143
+(reset, replicate) stopped by SIGINT / SIGTERM.")]
 struct Cli {
     /// Database to work on, e.g. postgres://user:pass@host:5432/gwells (else DATABASE_URL, the
     /// POSTGRESQL_* variables, or the dev server).

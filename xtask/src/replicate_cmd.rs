@@ -20,7 +20,8 @@ Examples:
 
 Without --subset/--full the mode comes from DB_REPLICATE: `None` (skip), `Subset` or `Full`,
 exactly these spellings. The foreign schema `wells` must exist (`cargo xtask fdw setup`).
-Exit codes: 0 verified, 1 a difference no declared rule explains, 2 bad input.")]
+Exit codes: 0 verified, 1 a difference no declared rule explains, 2 bad input, 130 / 143 stopped
+by SIGINT / SIGTERM (the run is rolled back, or committed if it was past its last statement).")]
 pub struct Args {
     /// Replicate the subset (well_tag_number 100001..113567).
     #[arg(long)]
@@ -43,12 +44,17 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         say("replicate: mode is None (DB_REPLICATE), nothing to do");
         return Ok(crate::exit::OK);
     }
+    let interrupt = crate::interrupt::Interrupt::install("replicate")?;
     let target = ctx.target().await?;
     let options = replicate::Options {
         discard_submissions: args.discard_submissions,
         ..replicate::Options::new(mode)
     };
-    let report = run_with_progress(&target, &options).await.map_err(|e| match e {
+    let result = pg::finish_or_cancel(interrupt.stop(), run_with_progress(&target, &options)).await;
+    if let Some(signal) = interrupt.received() {
+        return Ok(crate::interrupt::replicated(signal, target.dbname(), result.is_ok()));
+    }
+    let report = result.map_err(|e| match e {
         replicate::Error::Submissions { .. } => bad_input(e),
         e => anyhow::Error::new(e).context(format!("cannot replicate into `{}`", target.dbname())),
     })?;

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{self, bad_input};
+use crate::interrupt::Interrupt;
 
 #[derive(clap::Args)]
 #[command(after_help = "\
@@ -38,7 +39,10 @@ replaced by a clone of a template holding the migrations and code tables (built 
 of `migrations/` and `codetables/`), so `drop`, `migrate` and `codes` become `template` and `swap`.
 The swap ends the database's other sessions. When the database holds something a reset in place
 keeps and the template lacks (an extension, a foreign server, database settings), the template is
-not used and the output says why.")]
+not used and the output says why.
+
+SIGINT / SIGTERM: the step in flight rolls back (or finishes, if past its last statement), the
+marker is cleared, the lock released, one line says what the database holds; exit 130 / 143.")]
 pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
     #[arg(long, value_name = "MODE", value_enum)]
@@ -100,6 +104,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         None
     };
 
+    let interrupt = Interrupt::install("reset")?;
     let target = ctx.target().await?;
     // The guard's one fact: whether the server carries the mark of a server this tool started.
     let throwaway = devdb::is_devdb_server(&target)
@@ -117,6 +122,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             fdw_schemas: env(pg::vars::FDW_SCHEMA).into_iter().collect(),
         },
         set_by: format!("cargo xtask reset (pid {})", std::process::id()),
+        stop: interrupt.stop().clone(),
     };
     if !throwaway && target.source() == &pg::Source::DevServer {
         say(
@@ -138,13 +144,21 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     match reset::run(&target, &options, template, phases, &mut show).await {
         Ok(_) => {
-            say(&format!(
-                "reset: `{}` done in {:.2} s",
-                target.dbname(),
-                started.elapsed().as_secs_f64()
-            ));
-            Ok(exit::OK)
+            let database = target.dbname();
+            say(&format!("reset: `{database}` done in {:.2} s", started.elapsed().as_secs_f64()));
+            match interrupt.received() {
+                Some(signal) => {
+                    let line =
+                        format!("reset of `{database}` finished before it could stop: it is reset");
+                    Ok(Interrupt::exit(signal, &line))
+                }
+                None => Ok(exit::OK),
+            }
         }
+        Err(err @ reset::Error::Interrupted { .. }) => match interrupt.received() {
+            Some(signal) => Ok(Interrupt::exit(signal, &err.to_string())),
+            None => Err(err.into()),
+        },
         Err(
             err @ (reset::Error::NotConfirmed { .. }
             | reset::Error::WrongConfirm { .. }

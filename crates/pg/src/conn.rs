@@ -39,8 +39,11 @@ pub async fn connect(target: &Target, application_name: &str) -> Result<Conn> {
         .await
         .map_err(|source| Error::Connect { target: target.to_string(), source })?;
     let (tx, notices) = mpsc::unbounded_channel();
+    let registered = crate::cancel::register(client.cancel_token());
     // The task ends by itself once the client is dropped and the socket closes.
     tokio::spawn(async move {
+        // The session can be cancelled (`cancel_running`) as long as it is open.
+        let _registered = registered;
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(message) = messages.next().await {
             match message {

@@ -5,10 +5,13 @@
 //! * [`quote`]: the one place where identifiers and literals become SQL text;
 //! * [`Lock`]: the tool's advisory lock, polled with a timeout that names the holder;
 //! * [`Conn`]: a connection whose server NOTICEs are captured instead of lost;
+//! * [`Stop`], [`finish_or_cancel`]: stopping at a safe point, cancelling the statements in
+//!   flight (SIGINT, SIGTERM);
 //! * [`vars`]: the registry of every environment variable the workspace reads.
 //!
 //! It deliberately knows nothing about migrations, code tables or replication.
 
+mod cancel;
 mod conn;
 mod error;
 mod lock;
@@ -16,6 +19,7 @@ pub mod quote;
 mod target;
 pub mod vars;
 
+pub use cancel::{Stop, cancel_running, finish_or_cancel};
 pub use conn::{Conn, Notice, connect};
 pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};

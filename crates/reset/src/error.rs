@@ -44,6 +44,16 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// A stop was requested (SIGINT, SIGTERM): the reset stopped at a safe point, cleared the
+    /// maintenance marker and released the lock.
+    #[error("reset of `{database}` stopped {during}: {left}")]
+    Interrupted {
+        database: String,
+        /// Where it stopped: "during `migrate`", "while waiting for the lock".
+        during: String,
+        left: crate::Left,
+    },
+
     /// The template could not be built or found; the database was not touched.
     #[error(
         "reset of `{database}`: the template could not be prepared: {source}\nhint: nothing in `{database}` was changed; fix the cause, or pass `--cold` to reset in place"

@@ -12,7 +12,9 @@
 //!   table names), as `DROP ... IF EXISTS ... CASCADE` statements, run in one transaction;
 //!   extensions, the tool's schema and (unless asked) the FDW's server and schema are kept;
 //! * [`run`]: guard, marker, drop, then the caller's phases (migrate, codes, FDW, ...), each
-//!   timed; the marker is cleared at the end, also when a phase fails;
+//!   timed; the marker is cleared at the end, also when a phase fails or a stop is requested
+//!   (`Options::stop`: the current step rolls back or finishes, and [`Left`] says what the
+//!   database holds);
 //! * [`Template`]: on a throwaway server, instead of the drop and the phases a template holds,
 //!   the database is replaced by a clone of the template (names swapped in one transaction),
 //!   unless that would lose something a reset in place keeps;
@@ -34,5 +36,5 @@ pub use error::{BoxError, Error};
 pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
 pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
-pub use run::{Options, Phase, PhaseReport, run};
+pub use run::{Left, Options, Phase, PhaseReport, run};
 pub use template::{Kept, Template, kept, lost};

@@ -18,6 +18,9 @@
 //!    new one; only one racing the renames themselves is refused ("does not exist", SQLSTATE
 //!    3D000) and finds the new one when it tries again — and the old one is dropped.
 //!
+//! A stop requested before the swap drops the clone and leaves the target as it was; the swap
+//! itself is never interrupted.
+//!
 //! A process killed midway leaves `gwells_rst_<pid>_<n>` or `gwells_old_<pid>_<n>`; the next
 //! template reset on the server drops those whose process is gone.
 
@@ -135,6 +138,8 @@ pub(crate) enum Outcome {
     Replaced { covers: Vec<String> },
     /// The target would have lost something: nothing changed, reset it in place.
     Declined,
+    /// A stop was requested before the swap: nothing changed.
+    Interrupted { during: String },
 }
 
 /// Runs the template path; see the module documentation. `lock` stays held until the swap ends
@@ -157,9 +162,13 @@ pub(crate) async fn replace(
         report(reports, on_phase, "template", started, why);
         return Ok(Outcome::Declined);
     }
-    let name = (template.ensure)(template.admin.clone())
-        .await
-        .map_err(|source| Error::Template { database: database.into(), source })?;
+    let stop = &options.stop;
+    // Until the swap the target is untouched: a stop drops what was made for it and says so.
+    let name = pg::finish_or_cancel(stop, (template.ensure)(template.admin.clone())).await;
+    if stop.is_requested() {
+        return Ok(Outcome::Interrupted { during: "template".into() });
+    }
+    let name = name.map_err(|source| Error::Template { database: database.into(), source })?;
     let app = format!("{APPLICATION} (pid {})", std::process::id());
     let conn = pg::connect(&template.admin, &app).await.map_err(Error::db(&admin_db))?;
     let pgdb = Error::pgdb(&admin_db);
@@ -178,14 +187,14 @@ pub(crate) async fn replace(
         .await
         .map_err(&pgdb)?
         .get(0);
-    conn.batch_execute(&format!(
-        "CREATE DATABASE {} TEMPLATE {} OWNER {}",
-        names.2,
-        quote(&name)?,
-        quote(&owner)?
-    ))
-    .await
-    .map_err(&pgdb)?;
+    let create =
+        format!("CREATE DATABASE {} TEMPLATE {} OWNER {}", names.2, quote(&name)?, quote(&owner)?);
+    let created = pg::finish_or_cancel(stop, conn.batch_execute(&create)).await;
+    if stop.is_requested() {
+        let _ = conn.batch_execute(&drop_sql(&names.2)).await;
+        return Ok(Outcome::Interrupted { during: "template".into() });
+    }
+    created.map_err(&pgdb)?;
 
     // From here until the swap, any failure drops the clone.
     let scratch_target = template.admin.with_dbname(&scratch);
@@ -202,6 +211,10 @@ pub(crate) async fn replace(
     }
     .await;
     let lost = match prepared {
+        Ok(_) if stop.is_requested() => {
+            conn.batch_execute(&drop_sql(&names.2)).await.map_err(&pgdb)?;
+            return Ok(Outcome::Interrupted { during: "template".into() });
+        }
         Ok(lost) => lost,
         Err(err) => {
             let _ = conn.batch_execute(&drop_sql(&names.2)).await;

@@ -2,11 +2,13 @@
 //! reliability suite (bad inputs, secrets, concurrency, faults) against real databases.
 
 mod bad_input;
+mod connect_errors;
 mod faults;
 mod guards;
 mod health;
 mod replicate_faults;
 mod secrets;
+mod signals;
 mod support;
 mod transcripts;
 

@@ -26,7 +26,13 @@ fn template(db: &TestDb, recreated: Vec<Kept>) -> Template {
 }
 
 fn options(place: Place) -> Options {
-    Options { place, confirm: None, drop: DropOptions::default(), set_by: "reset tests".into() }
+    Options {
+        place,
+        confirm: None,
+        drop: DropOptions::default(),
+        set_by: "reset tests".into(),
+        stop: pg::Stop::new(),
+    }
 }
 
 fn migrate_phase() -> Phase {
