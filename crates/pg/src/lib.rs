@@ -5,6 +5,8 @@
 //! * [`quote`]: the one place where identifiers and literals become SQL text;
 //! * [`Lock`]: the tool's advisory lock, polled with a timeout that names the holder;
 //! * [`Conn`]: a connection whose server NOTICEs are captured instead of lost;
+//! * [`stash_secret`]: a secret sent as COPY data, so no statement (logged, or shown in
+//!   `pg_stat_activity`) carries it;
 //! * [`vars`]: the registry of every environment variable the workspace reads.
 //!
 //! It deliberately knows nothing about migrations, code tables or replication.
@@ -13,12 +15,14 @@ mod conn;
 mod error;
 mod lock;
 pub mod quote;
+mod stash;
 mod target;
 pub mod vars;
 
 pub use conn::{Conn, Notice, connect};
 pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
+pub use stash::{STASH_TABLE, STASHED_SECRET, stash_secret};
 pub use target::{Secret, Source, Target, mask_url};
 
 /// Result type of this crate.
