@@ -138,25 +138,25 @@ pub async fn setup(
         Some(state) if state.foreign_tables == 0 => Some(Why::Incomplete),
         Some(_) => None,
     };
-    let mut fp = current.and_then(|s| s.fingerprint).filter(|_| current_matches);
-    let outcome = match why {
-        None => Outcome::Unchanged { by_lock_file: false },
+    // With the fingerprint now in the database, for the lock file.
+    let (outcome, stored) = match why {
+        // Only a matching fingerprint leads here.
+        None => (Outcome::Unchanged { by_lock_file: false }, current.and_then(|s| s.fingerprint)),
         Some(why) => {
             let fresh = fresh_fingerprint(spec).await;
             apply(&mut conn, spec, &fresh, options.allow_logged_secret).await?;
-            fp = Some(fresh);
             let foreign_tables = read_state(&conn, spec)
                 .await
                 .map_err(|e| db(e.into()))?
                 .map_or(0, |s| s.foreign_tables);
-            Outcome::Applied { why, foreign_tables }
+            (Outcome::Applied { why, foreign_tables }, Some(fresh))
         }
     };
     lock.release().await.map_err(db)?;
     if let Some(path) = &options.lock_file
-        && let Some(fp) = &fp
+        && let Some(stored) = &stored
     {
-        write_lock_file(path, fp)?;
+        write_lock_file(path, stored)?;
     }
     Ok(outcome)
 }
@@ -168,11 +168,12 @@ async fn matches(spec: &Spec, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || fingerprint_matches(&spec, &stored)).await.unwrap_or(false)
 }
 
+/// A new fingerprint of `spec`, computed off the async threads.
 async fn fresh_fingerprint(spec: &Spec) -> String {
-    let spec_for_task = spec.clone();
-    match tokio::task::spawn_blocking(move || fingerprint(&spec_for_task)).await {
+    let owned = spec.clone();
+    match tokio::task::spawn_blocking(move || fingerprint(&owned)).await {
         Ok(fp) => fp,
-        // The task panicked or was cancelled: compute here rather than fail the setup.
+        // The blocking pool refused the task (the runtime shuts down): compute it here.
         Err(_) => fingerprint(spec),
     }
 }
