@@ -15,7 +15,7 @@ use crate::exit::{self, bad_input};
 #[command(after_help = "\
 Examples:
   cargo xtask codes check                         # offline: syntax, keys, order, references
-  cargo xtask codes check --database-url $URL     # and against the live schema
+  DATABASE_URL=$URL cargo xtask codes check       # and against the live schema
   cargo xtask codes load                          # insert, update, delete by key; never cascades
   cargo xtask codes load --keep-removed           # keep rows the CSVs no longer list
   cargo xtask codes load --allow-empty screen_bottom_code   # this CSV may hold no rows

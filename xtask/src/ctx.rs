@@ -25,8 +25,7 @@ impl Ctx {
     /// The target database, chosen by the precedence of blueprint §4 and announced on stderr
     /// with the password masked. Without any setting, the dev server is started on demand.
     pub async fn target(&self) -> Result<Target> {
-        let env = |name: &str| std::env::var(name).ok();
-        let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
+        let resolved = self.configured_target()?;
         let target = match resolved {
             Some(t) => t,
             None => {
@@ -47,7 +46,11 @@ impl Ctx {
     /// Whether `--database-url` or any environment setting names a database.
     pub fn configured_target(&self) -> Result<Option<Target>> {
         let env = |name: &str| std::env::var(name).ok();
-        Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)
+        let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
+        if let Some(t) = &resolved {
+            warn_password_in_arguments(t);
+        }
+        Ok(resolved)
     }
 
     /// `--migrations-dir`, else `migrations/` of the workspace.
@@ -74,6 +77,19 @@ fn dialled(target: &Target) -> String {
     }
     let list: Vec<String> = target.destinations().iter().map(ToString::to_string).collect();
     format!(", connects to {}", list.join(", "))
+}
+
+/// Warns, once per process, when the password came from `--database-url`: process arguments
+/// are readable by every user of the machine (`ps`, `/proc/<pid>/cmdline`), the environment
+/// only by the process's own user.
+fn warn_password_in_arguments(target: &Target) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if *target.source() == Source::Flag && target.password().is_some() {
+        WARNED.call_once(|| {
+            say("warning: the password in `--database-url` is visible to every user of this machine in the process list");
+            say("hint: put the URL in `DATABASE_URL` instead, or leave the password out of it");
+        });
+    }
 }
 
 /// Progress and diagnostics go to stderr; stdout is for data.

@@ -25,9 +25,15 @@ Examples:
 
 The driver follows from FDW_FOREIGN_SERVER: `//host/service` is oracle_fdw, a postgres:// URL or
 `host=... port=... dbname=...` is postgres_fdw; --driver chooses explicitly. An unchanged
-configuration is a no-op (its fingerprint is stored as the server's comment); a changed one is
-re-applied in one transaction. The seed's lock file ($PGDATA/fdw.conf, or --lock-file) is
-honoured when it holds the current fingerprint and written after every success.")]
+configuration is a no-op (its fingerprint, salted PBKDF2, is stored as the server's comment); a
+changed one is re-applied in one transaction. The seed's lock file ($PGDATA/fdw.conf, or
+--lock-file) is honoured when it holds the current fingerprint and written after every success.
+
+FDW_PASS is in no statement: it is sent as COPY data and the user mapping is built from it inside
+a DO block, so `log_statement`, `log_min_error_statement` and `pg_stat_activity` never see it.
+Loggers of nested statements (`pgaudit.log`, `pg_stat_statements.track = all`, `debug_print_*`)
+are turned off for the transaction; where this role may not, setup refuses (exit 2) unless
+--allow-logged-secret.")]
 pub struct Args {
     #[command(flatten)]
     flags: SpecFlags,
@@ -71,6 +77,10 @@ enum Command {
         /// The seed's lock file [default: $PGDATA/fdw.conf when PGDATA is set].
         #[arg(long, value_name = "PATH")]
         lock_file: Option<PathBuf>,
+        /// Go on when `pgaudit.log` or `pg_stat_statements.track = all` would record the user
+        /// mapping's statement (with the password) and this role may not turn it off.
+        #[arg(long)]
+        allow_logged_secret: bool,
     },
     /// Configured? Fingerprint current? Foreign tables imported? Does a probe query succeed?
     Status {
@@ -87,14 +97,14 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Sql => {
             let mut out = String::new();
-            for statement in fdw::render(&spec, true) {
+            for statement in fdw::render(&spec) {
                 out.push_str(&statement);
                 out.push_str(";\n");
             }
             crate::ctx::print(&out);
             Ok(exit::OK)
         }
-        Command::Setup { force, lock_file } => {
+        Command::Setup { force, lock_file, allow_logged_secret } => {
             let target = ctx.target().await?;
             let schemas = reset::application_schemas(&target).await?;
             spec.check_local_schema(&schemas).map_err(bad_input)?;
@@ -110,11 +120,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 spec.driver.kind(),
                 spec.local_schema
             ));
-            let options = fdw::SetupOptions { force, lock_file, ..fdw::SetupOptions::default() };
+            let options = fdw::SetupOptions {
+                force,
+                lock_file,
+                allow_logged_secret,
+                ..fdw::SetupOptions::default()
+            };
             let started = std::time::Instant::now();
-            let outcome = fdw::setup(&target, &spec, &options)
-                .await
-                .with_context(|| format!("cannot set up the foreign server `{}`", spec.name))?;
+            let outcome = fdw::setup(&target, &spec, &options).await.map_err(|e| {
+                let refused = is_bad_input(&e);
+                let e = anyhow::Error::new(e)
+                    .context(format!("cannot set up the foreign server `{}`", spec.name));
+                if refused { bad_input(e) } else { e }
+            })?;
             say(&format!("fdw: {outcome} in {:.2} s", started.elapsed().as_secs_f64()));
             Ok(exit::OK)
         }
@@ -133,6 +151,19 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(if status.healthy() { exit::OK } else { exit::failed() })
         }
+    }
+}
+
+/// Whether a setup error is the user's configuration to fix (exit 2, nothing was changed).
+fn is_bad_input(err: &fdw::Error) -> bool {
+    match err {
+        fdw::Error::Missing { .. }
+        | fdw::Error::BadServer { .. }
+        | fdw::Error::NulByte { .. }
+        | fdw::Error::BadDriver { .. }
+        | fdw::Error::LoggedSecret { .. }
+        | fdw::Error::ApplicationSchema { .. } => true,
+        fdw::Error::Apply { .. } | fdw::Error::Db { .. } | fdw::Error::LockFile { .. } => false,
     }
 }
 

@@ -44,8 +44,9 @@ else the dev server (started on demand). Every command prints which one it chose
 Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 (health) reset in progress, 130 / 143
 (reset, replicate) stopped by SIGINT / SIGTERM.")]
 struct Cli {
-    /// Database to work on, e.g. postgres://user:pass@host:5432/gwells (else DATABASE_URL, the
-    /// POSTGRESQL_* variables, or the dev server).
+    /// Database to work on, e.g. postgres://user@host:5432/gwells (else DATABASE_URL, the
+    /// POSTGRESQL_* variables, or the dev server). A password here is visible in the process
+    /// list: put a URL with a password in DATABASE_URL instead.
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
 

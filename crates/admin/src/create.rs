@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use pg::Target;
+use pg::{Secret, Target};
 
 use crate::{Account, Error, make_password};
 
@@ -89,6 +89,9 @@ pub async fn create_superuser(
     .await
     .map_err(db)?;
     let tx = conn.transaction().await.map_err(|e| db(e.into()))?;
+    // The hash is an offline target for the password: it goes as COPY data, never as a bind
+    // parameter, which `log_statement = 'mod'` or `'all'` would write to the server log.
+    pg::stash_secret(&tx, &Secret::new(hash)).await.map_err(db)?;
     let row = tx
         .query_opt("SELECT id::int8 FROM auth_user WHERE username = $1 FOR UPDATE", &[&username])
         .await
@@ -97,10 +100,10 @@ pub async fn create_superuser(
         Some(id) if !options.update => Outcome::Exists { id },
         Some(id) => {
             tx.execute(
-                "UPDATE auth_user SET password = $2, email = $3, is_superuser = true,
-                        is_staff = true, is_active = true
+                "UPDATE auth_user SET password = (SELECT value FROM pg_temp.gwells_db_secret),
+                        email = $2, is_superuser = true, is_staff = true, is_active = true
                   WHERE id = $1::int8",
-                &[&id, &hash, &account.email],
+                &[&id, &account.email],
             )
             .await
             .map_err(|e| db(e.into()))?;
@@ -112,9 +115,10 @@ pub async fn create_superuser(
                     "INSERT INTO auth_user (password, last_login, is_superuser, username,
                                             first_name, last_name, email, is_staff, is_active,
                                             date_joined)
-                     VALUES ($1, NULL, true, $2, '', '', $3, true, true, now())
+                     VALUES ((SELECT value FROM pg_temp.gwells_db_secret), NULL, true, $1,
+                             '', '', $2, true, true, now())
                      RETURNING id::int8",
-                    &[&hash, &username, &account.email],
+                    &[&username, &account.email],
                 )
                 .await
                 .map_err(|e| db(e.into()))?

@@ -10,7 +10,9 @@
 //! * [`admin_url`] / [`generate_admin_url`]: the obfuscated admin path.
 //!
 //! The password is a [`pg::Secret`] from the moment it is read: it travels to the server only
-//! as its hash, in a bind parameter, and no error or report contains it. It deliberately knows
+//! as its hash, and the hash only as COPY data ([`pg::stash_secret`]) — never in a statement
+//! or a bind parameter, which statement logging would write to the server log — and no error
+//! or report contains it. It deliberately knows
 //! nothing about groups, the API test user or other Django management commands.
 
 mod account;

@@ -35,7 +35,12 @@ pub(crate) async fn available() -> bool {
     }
 }
 
-pub(crate) async fn start(image: &str, owner_pid: u32, id: &str) -> Result<Started> {
+pub(crate) async fn start(
+    image: &str,
+    owner_pid: u32,
+    id: &str,
+    settings: &[String],
+) -> Result<Started> {
     let client = testcontainers::core::client::docker_client_instance()
         .await
         .map_err(|e| Error::NoDocker(e.to_string()))?;
@@ -59,21 +64,26 @@ pub(crate) async fn start(image: &str, owner_pid: u32, id: &str) -> Result<Start
         .with_label(MANAGED_LABEL, "1")
         .with_label(OWNER_LABEL, owner_pid.to_string())
         .with_label("dev.gwells-db.id", id)
-        .with_cmd([
-            "postgres",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "max_connections=300",
-            "-c",
-            "TimeZone=UTC",
-            "-c",
-            crate::SERVER_MARK,
-        ])
+        .with_cmd(
+            [
+                "postgres",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=300",
+                "-c",
+                "TimeZone=UTC",
+                "-c",
+                crate::SERVER_MARK,
+            ]
+            .into_iter()
+            .map(str::to_string)
+            .chain(settings.iter().flat_map(|s| ["-c".to_string(), s.clone()])),
+        )
         .with_startup_timeout(Duration::from_secs(90))
         .with_host_config_modifier(|config: &mut HostConfig| {
             // Loopback only: without this testcontainers publishes on every interface.

@@ -47,6 +47,7 @@ impl Binaries {
             .cloned()
             .ok_or(Error::NoBinaries)?;
         let out = duct::cmd!(bindir.join("postgres"), "--version")
+            .full_env(clean_env())
             .read()
             .map_err(|e| command_error("postgres --version", e))?;
         // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
@@ -56,7 +57,9 @@ impl Binaries {
 
     fn candidates() -> Vec<PathBuf> {
         let mut candidates = Vec::new();
-        if let Ok(out) = duct::cmd!("pg_config", "--bindir").stderr_null().read() {
+        if let Ok(out) =
+            duct::cmd!("pg_config", "--bindir").full_env(clean_env()).stderr_null().read()
+        {
             candidates.push(PathBuf::from(out.trim()));
         }
         if let Ok(entries) = fs::read_dir("/usr/lib/postgresql") {
@@ -84,12 +87,25 @@ pub(crate) struct LocalServer {
     pub(crate) port: u16,
 }
 
-/// Copies the cached cluster into `dir/data` and starts it on a free loopback port.
-pub(crate) fn start(bins: &Binaries, dir: &Path) -> Result<LocalServer> {
+/// What the server's processes may see of our environment: enough to run, nothing else. The
+/// tool's own environment holds secrets (`FDW_PASS`, `DJANGO_ADMIN_PASSWORD`, `DATABASE_URL`)
+/// that a long-lived postmaster would otherwise keep in `/proc/<pid>/environ`.
+fn clean_env() -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    std::env::vars_os()
+        .filter(|(k, _)| {
+            k.to_str().is_some_and(|k| matches!(k, "PATH" | "LANG" | "LC_ALL" | "TMPDIR"))
+        })
+        .collect()
+}
+
+/// Copies the cached cluster into `dir/data` and starts it on a free loopback port, with the
+/// defaults and then `settings` as `-c` options.
+pub(crate) fn start(bins: &Binaries, dir: &Path, settings: &[String]) -> Result<LocalServer> {
     let cache = cached_initdb(bins)?;
     let data = dir.join("data");
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     duct::cmd!("cp", "-a", &cache, &data)
+        .full_env(clean_env())
         .stderr_capture()
         .run()
         .map_err(|e| command_error("cp -a", e))?;
@@ -98,7 +114,7 @@ pub(crate) fn start(bins: &Binaries, dir: &Path) -> Result<LocalServer> {
     // A port found free can be taken before postgres binds it; retry with another.
     for _ in 0..5 {
         let port = free_port().map_err(|e| Error::io(dir, e))?;
-        match spawn(bins, &data, &log, port) {
+        match spawn(bins, &data, &log, port, settings) {
             Ok(pid) => return Ok(LocalServer { pid, port }),
             Err(err @ Error::Start { .. }) if port_collision(&log) => last_error = Some(err),
             Err(err) => return Err(err),
@@ -107,7 +123,7 @@ pub(crate) fn start(bins: &Binaries, dir: &Path) -> Result<LocalServer> {
     Err(last_error.unwrap_or(Error::NoBinaries))
 }
 
-fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16) -> Result<u32> {
+fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16, settings: &[String]) -> Result<u32> {
     let log_file = fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -116,9 +132,10 @@ fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16) -> Result<u32> {
     let log_err = log_file.try_clone().map_err(|e| Error::io(log, e))?;
     let mut cmd = std::process::Command::new(bins.bindir.join("postgres"));
     cmd.arg("-D").arg(data).arg("-p").arg(port.to_string()).arg("-k").arg(data);
-    for setting in SETTINGS {
+    for setting in SETTINGS.iter().copied().chain(settings.iter().map(String::as_str)) {
         cmd.arg("-c").arg(setting);
     }
+    cmd.env_clear().envs(clean_env());
     cmd.stdin(std::process::Stdio::null()).stdout(log_file).stderr(log_err);
     if let Some(user) = postgres_user()? {
         cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
@@ -226,7 +243,9 @@ fn cached_initdb(bins: &Binaries) -> Result<PathBuf> {
     cmd.arg("-D")
         .arg(&scratch)
         .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        .arg("--no-instructions");
+        .arg("--no-instructions")
+        .env_clear()
+        .envs(clean_env());
     if let Some(user) = &user {
         cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
     }

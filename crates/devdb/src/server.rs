@@ -53,6 +53,9 @@ pub struct ServerOptions {
     /// The process whose exit ends the server (default: this one). `0` makes it persistent:
     /// nothing reaps it and dropping the handle leaves it running.
     pub owner_pid: u32,
+    /// Extra `name=value` server settings, passed as `-c` after the defaults so they win
+    /// (`log_statement=all` for a server whose log is scanned for secrets).
+    pub settings: Vec<String>,
 }
 
 /// The official image; offline machines build `gwells-db/postgres:15` instead.
@@ -75,7 +78,12 @@ impl Default for ServerOptions {
             .ok()
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| DEFAULT_IMAGE.to_string());
-        ServerOptions { backend: Backend::Auto, image, owner_pid: std::process::id() }
+        ServerOptions {
+            backend: Backend::Auto,
+            image,
+            owner_pid: std::process::id(),
+            settings: Vec::new(),
+        }
     }
 }
 
@@ -118,10 +126,14 @@ impl Server {
                 };
                 // Recorded before starting, so a crash mid-start still leaves a trace to reap.
                 registry::write(&record)?;
+                let settings = options.settings.clone();
                 let started =
-                    tokio::task::spawn_blocking(move || local::start(&bins, &dir)).await.map_err(
-                        |e| Error::Command { command: "postgres".into(), detail: e.to_string() },
-                    );
+                    tokio::task::spawn_blocking(move || local::start(&bins, &dir, &settings))
+                        .await
+                        .map_err(|e| Error::Command {
+                            command: "postgres".into(),
+                            detail: e.to_string(),
+                        });
                 let server = match started.and_then(|r| r) {
                     Ok(s) => s,
                     Err(err) => {
@@ -138,7 +150,9 @@ impl Server {
                 Ok(Server { target, record, version })
             }
             Backend::Docker | Backend::Auto => {
-                let started = docker::start(&options.image, options.owner_pid, &id).await?;
+                let started =
+                    docker::start(&options.image, options.owner_pid, &id, &options.settings)
+                        .await?;
                 let record = Record {
                     id,
                     backend: "docker".into(),
@@ -181,6 +195,18 @@ impl Server {
     /// The server log (local backend); containers: `docker logs <id>`.
     pub fn log_path(&self) -> Option<PathBuf> {
         (self.record.backend == "local").then(|| self.record.dir.join("server.log"))
+    }
+
+    /// The server log as it is now: the file (local backend) or `docker logs` (docker).
+    pub fn log(&self) -> Result<String> {
+        match (&self.record.container, self.log_path()) {
+            (Some(id), _) => duct::cmd!("docker", "logs", id)
+                .stderr_to_stdout()
+                .read()
+                .map_err(|e| local::command_error("docker logs", e)),
+            (None, Some(path)) => std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e)),
+            (None, None) => Ok(String::new()),
+        }
     }
 
     /// The container id (docker backend).

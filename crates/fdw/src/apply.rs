@@ -1,14 +1,15 @@
 //! Applying the rendered DDL, and reading back what is configured.
 //!
-//! The fingerprint of the configuration is stored as the foreign server's comment (it goes
-//! when the server goes, so it cannot outlive what it describes). An unchanged configuration
+//! The fingerprint of the configuration ([`crate::fingerprint`], salted and slow) is stored as
+//! the foreign server's comment (it goes when the server goes, so it cannot outlive what it
+//! describes). An unchanged configuration
 //! is a no-op; a changed one is re-applied in one transaction under the tool's advisory lock;
 //! `force` re-applies regardless.
 //!
 //! The seed's lock file (`$PGDATA/fdw.conf`) is honoured this way: when it holds the current
 //! fingerprint, setup is skipped without touching the database (the seed's "exists → skip");
-//! when it is empty (written by the seed's image, which records nothing) or holds another
-//! fingerprint, the database decides, so a changed configuration is re-applied instead of
+//! when it is empty (written by the seed's image, which records nothing) or holds no match,
+//! the database decides, so a changed configuration is re-applied instead of
 //! needing the file deleted by hand. After a successful setup (or a database-confirmed no-op)
 //! the file is written with the fingerprint, so the seed's image also sees it and skips.
 
@@ -16,7 +17,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::render::{COMMENT_PREFIX, fingerprint, render};
+use tokio_postgres::error::SqlState;
+
+use crate::fingerprint::{fingerprint, fingerprint_matches};
+use crate::redact::redact;
+use crate::render::{COMMENT_PREFIX, statements};
 use crate::{Error, Spec};
 
 /// How [`setup`] behaves.
@@ -28,11 +33,19 @@ pub struct SetupOptions {
     pub lock_file: Option<PathBuf>,
     /// How long to wait for the tool's advisory lock.
     pub lock_timeout: Duration,
+    /// Go on when a setting that records nested statements (see [`NESTED_LOGGERS`]) is on
+    /// and this role may not turn it off for the setup; refused otherwise.
+    pub allow_logged_secret: bool,
 }
 
 impl Default for SetupOptions {
     fn default() -> Self {
-        SetupOptions { force: false, lock_file: None, lock_timeout: Duration::from_secs(60) }
+        SetupOptions {
+            force: false,
+            lock_file: None,
+            lock_timeout: Duration::from_secs(60),
+            allow_logged_secret: false,
+        }
     }
 }
 
@@ -96,16 +109,16 @@ pub async fn setup(
     options: &SetupOptions,
 ) -> Result<Outcome, Error> {
     spec.validate()?;
-    let fp = fingerprint(spec);
     if !options.force
         && let Some(path) = &options.lock_file
-        && read_lock_file(path)?.as_deref() == Some(fp.as_str())
+        && let Some(stored) = read_lock_file(path)?
+        && matches(spec, Some(stored)).await
     {
         return Ok(Outcome::Unchanged { by_lock_file: true });
     }
     let db = |e: pg::Error| Error::Db {
         database: target.dbname().to_string(),
-        message: spec.redact(&e.to_string()),
+        message: redact(&e.to_string()),
     };
     let lock_options = pg::LockOptions {
         timeout: options.lock_timeout,
@@ -114,42 +127,130 @@ pub async fn setup(
     let lock = pg::Lock::acquire(target, &lock_options).await.map_err(db)?;
     let mut conn = pg::connect(target, "gwells-db fdw setup").await.map_err(db)?;
     let current = read_state(&conn, spec).await.map_err(|e| db(e.into()))?;
+    let current_matches = match &current {
+        Some(state) if !options.force => matches(spec, state.fingerprint.clone()).await,
+        _ => false,
+    };
     let why = match &current {
         _ if options.force => Some(Why::Forced),
         None => Some(Why::New),
-        Some(state) if state.fingerprint.as_deref() != Some(fp.as_str()) => Some(Why::Changed),
+        Some(_) if !current_matches => Some(Why::Changed),
         Some(state) if state.foreign_tables == 0 => Some(Why::Incomplete),
         Some(_) => None,
     };
-    let outcome = match why {
-        None => Outcome::Unchanged { by_lock_file: false },
+    // With the fingerprint now in the database, for the lock file.
+    let (outcome, stored) = match why {
+        // Only a matching fingerprint leads here.
+        None => (Outcome::Unchanged { by_lock_file: false }, current.and_then(|s| s.fingerprint)),
         Some(why) => {
-            apply(&mut conn, spec).await?;
+            let fresh = fresh_fingerprint(spec).await;
+            apply(&mut conn, spec, &fresh, options.allow_logged_secret).await?;
             let foreign_tables = read_state(&conn, spec)
                 .await
                 .map_err(|e| db(e.into()))?
                 .map_or(0, |s| s.foreign_tables);
-            Outcome::Applied { why, foreign_tables }
+            (Outcome::Applied { why, foreign_tables }, Some(fresh))
         }
     };
     lock.release().await.map_err(db)?;
-    if let Some(path) = &options.lock_file {
-        write_lock_file(path, &fp)?;
+    if let Some(path) = &options.lock_file
+        && let Some(stored) = &stored
+    {
+        write_lock_file(path, stored)?;
     }
     Ok(outcome)
 }
 
-async fn apply(conn: &mut pg::Conn, spec: &Spec) -> Result<(), Error> {
-    let shown = render(spec, true);
-    let sent = render(spec, false);
+/// Whether `stored` is a fingerprint of `spec`, computed off the async threads (it is slow).
+async fn matches(spec: &Spec, stored: Option<String>) -> bool {
+    let Some(stored) = stored.filter(|s| !s.is_empty()) else { return false };
+    let spec = spec.clone();
+    tokio::task::spawn_blocking(move || fingerprint_matches(&spec, &stored)).await.unwrap_or(false)
+}
+
+/// A new fingerprint of `spec`, computed off the async threads.
+async fn fresh_fingerprint(spec: &Spec) -> String {
+    let owned = spec.clone();
+    match tokio::task::spawn_blocking(move || fingerprint(&owned)).await {
+        Ok(fp) => fp,
+        // The blocking pool refused the task (the runtime shuts down): compute it here.
+        Err(_) => fingerprint(spec),
+    }
+}
+
+/// Settings under which the server records statements run *inside* a function (where the user
+/// mapping is built, with the password), each with the values that do not and the one to set
+/// for the transaction. The top-level statement loggers (`log_statement`,
+/// `log_min_error_statement`, `log_min_duration_statement`, `pg_stat_activity`) see no password
+/// at all, so nothing of theirs needs a privilege to turn off.
+pub(crate) const NESTED_LOGGERS: &[(&str, &[&str], &str)] = &[
+    ("debug_print_parse", &["off"], "off"),
+    ("debug_print_rewritten", &["off"], "off"),
+    ("debug_print_plan", &["off"], "off"),
+    ("pgaudit.log", &["none", ""], "none"),
+    ("pg_stat_statements.track", &["top", "none"], "top"),
+];
+
+/// Turns off, for this transaction, every [`NESTED_LOGGERS`] setting that is on. One this role
+/// may not set (`pgaudit.log` and `pg_stat_statements.track` are superuser settings) is refused
+/// unless `allow`, before anything is changed.
+async fn quiet_nested_loggers(
+    tx: &mut tokio_postgres::Transaction<'_>,
+    spec: &Spec,
+    allow: bool,
+) -> Result<(), Error> {
+    for &(setting, quiet, set_to) in NESTED_LOGGERS {
+        let fail = |e: tokio_postgres::Error| Error::Apply {
+            server: spec.name.clone(),
+            statement: format!("SET LOCAL {setting} = '{set_to}'"),
+            message: redact(&pg::describe(&e)),
+        };
+        let value: Option<String> = tx
+            .query_one("SELECT current_setting($1, true)", &[&setting])
+            .await
+            .map_err(fail)?
+            .get(0);
+        let Some(value) = value.filter(|v| !quiet.contains(&v.to_lowercase().as_str())) else {
+            continue;
+        };
+        // A savepoint apiece: a refused SET must not abort the setup's transaction.
+        let savepoint = tx.savepoint("gwells_db_quiet").await.map_err(fail)?;
+        match savepoint.execute("SELECT set_config($1, $2, true)", &[&setting, &set_to]).await {
+            Ok(_) => savepoint.commit().await.map_err(fail)?,
+            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+                savepoint.rollback().await.map_err(fail)?;
+                if !allow {
+                    return Err(Error::LoggedSecret { setting, value });
+                }
+            }
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Runs the setup in one transaction: nested loggers quiet, the password stashed (COPY data,
+/// in no statement), then the statements as sent, the last recording `fingerprint`.
+async fn apply(
+    conn: &mut pg::Conn,
+    spec: &Spec,
+    fingerprint: &str,
+    allow_logged_secret: bool,
+) -> Result<(), Error> {
     let fail = |statement: &str, e: tokio_postgres::Error| Error::Apply {
         server: spec.name.clone(),
         statement: statement.to_string(),
-        message: spec.redact(&pg::describe(&e)),
+        message: redact(&pg::describe(&e)),
     };
-    let tx = conn.transaction().await.map_err(|e| fail("BEGIN", e))?;
-    for (sql, display) in sent.iter().zip(&shown) {
-        tx.batch_execute(sql).await.map_err(|e| fail(display, e))?;
+    let mut tx = conn.transaction().await.map_err(|e| fail("BEGIN", e))?;
+    quiet_nested_loggers(&mut tx, spec, allow_logged_secret).await?;
+    pg::stash_secret(&tx, &spec.password).await.map_err(|e| Error::Apply {
+        server: spec.name.clone(),
+        statement: format!("COPY {} FROM STDIN (the password)", pg::STASH_TABLE),
+        message: redact(&e.to_string()),
+    })?;
+    for statement in statements(spec, fingerprint) {
+        tx.batch_execute(&statement.sent).await.map_err(|e| fail(&statement.shown, e))?;
     }
     tx.commit().await.map_err(|e| fail("COMMIT", e))
 }
@@ -237,16 +338,16 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
     spec.validate()?;
     let db = |message: String| Error::Db {
         database: target.dbname().to_string(),
-        message: spec.redact(&message),
+        message: redact(&message),
     };
     let conn = pg::connect(target, "gwells-db fdw status").await.map_err(|e| db(e.to_string()))?;
     let state = read_state(&conn, spec).await.map_err(|e| db(pg::describe(&e)))?;
-    let fp = fingerprint(spec);
+    let current = matches(spec, state.as_ref().and_then(|s| s.fingerprint.clone())).await;
     let mut status = Status {
         server: spec.name.clone(),
         configured: state.is_some(),
         wrapper: state.as_ref().map(|s| s.wrapper.clone()),
-        current: state.as_ref().is_some_and(|s| s.fingerprint.as_deref() == Some(fp.as_str())),
+        current,
         foreign_tables: state.as_ref().map_or(0, |s| s.foreign_tables),
         probe: None,
     };
@@ -271,13 +372,12 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
         );
         status.probe = Some(match conn.query(&sql, &[]).await {
             Ok(_) => Ok(table),
-            Err(e) => Err(spec.redact(&pg::describe(&e))),
+            Err(e) => Err(redact(&pg::describe(&e))),
         });
     }
     Ok(status)
 }
 
-/// A database error's message and detail, without the "db error:" wrapping.
 /// The fingerprint in the lock file: `None` when absent, `Some("")` for the seed's empty file.
 fn read_lock_file(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read_to_string(path) {

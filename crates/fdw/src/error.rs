@@ -2,8 +2,9 @@ use std::path::PathBuf;
 
 /// Everything that can go wrong while configuring the foreign data wrapper.
 ///
-/// No variant ever carries the password: database errors are passed through
-/// [`crate::Spec::redact`] before they are wrapped.
+/// No variant ever carries the password: no statement holds it, so no server message can
+/// quote it; database messages are still masked where a secret can appear (a `password`
+/// option's value, a URL's user-info) before they are wrapped.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// One or more of the `FDW_*` variables are unset or empty; every missing one is named.
@@ -34,6 +35,13 @@ pub enum Error {
     /// The database refused a statement of the setup; the transaction was rolled back.
     #[error("fdw setup of server `{server}` failed at `{statement}`: {message}")]
     Apply { server: String, statement: String, message: String },
+
+    /// A setting would record the statement that creates the user mapping, with the password,
+    /// and this role may not turn it off for the setup; nothing was changed.
+    #[error(
+        "`{setting}` is `{value}`, which would write the FDW password to the server's records, and this role may not turn it off for the setup\nhint: run the setup as a superuser (or a role granted `SET` on `{setting}`), turn `{setting}` off on the server, or pass `--allow-logged-secret` to accept that the password is recorded"
+    )]
+    LoggedSecret { setting: &'static str, value: String },
 
     /// Any other database error (connection, lock, catalog queries).
     #[error("fdw on `{database}`: {message}")]

@@ -1,56 +1,64 @@
-//! The DDL of the setup, as statements, and the fingerprint of a configuration.
+//! The DDL of the setup, as statements: what is shown, and what is sent.
 //!
-//! Pure: nothing here touches a database. The sequence is the seed's (domain §2.1) with three
+//! Pure: nothing here touches a database. The sequence is the seed's (domain §2.1) with four
 //! deliberate changes: the wrapper's extension is created only when no wrapper of that name
 //! exists (so the handler-less `oracle_fdw` wrapper of the tests, or one installed by other
 //! means, is used as is); the reader role is created if missing instead of dropped and
 //! re-created (roles are cluster-wide: dropping one that holds grants in another database
-//! fails); and the last statement records the fingerprint as the server's comment.
-
-use sha2::{Digest, Sha256};
+//! fails); the last statement records the fingerprint as the server's comment; and the user
+//! mapping is *sent* as a `DO` block that reads the password from the session's stash
+//! ([`pg::stash_secret`]), so the password is in no statement text: not in the server log
+//! (`log_statement`, `log_min_error_statement`, ...) nor in `pg_stat_activity.query`.
 
 use crate::spec::{Driver, Spec};
 
-/// What a masked password looks like in rendered DDL.
+/// What a masked password (or fingerprint) looks like in rendered DDL.
 pub const MASK: &str = "****";
 
 /// The prefix of the server comment that records the fingerprint.
 pub(crate) const COMMENT_PREFIX: &str = "gwells-db fdw fingerprint ";
 
-/// The statements of the setup, in order, to run in one transaction. With `masked`, the
-/// password is rendered as `****` (for display); the unmasked form is only ever sent to the
-/// server. Every name and value is quoted by `pg::quote`; a spec must have passed
+/// One statement of the setup: as shown to people, and as sent to the server. Neither holds
+/// the password; `shown` holds no fingerprint either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Statement {
+    pub(crate) shown: String,
+    pub(crate) sent: String,
+}
+
+/// The statements of the setup, in order, as shown: the password and the fingerprint are
+/// rendered as `****`. Every name and value is quoted by `pg::quote`; a spec must have passed
 /// [`Spec::validate`] (no NUL bytes), which [`crate::setup`] checks first.
-pub fn render(spec: &Spec, masked: bool) -> Vec<String> {
-    let mut out = body(spec, masked);
-    out.push(format!(
-        "COMMENT ON SERVER {} IS {}",
-        ident(&spec.name),
-        literal(&format!("{COMMENT_PREFIX}{}", fingerprint(spec)))
-    ));
+pub fn render(spec: &Spec) -> Vec<String> {
+    statements(spec, MASK).into_iter().map(|s| s.shown).collect()
+}
+
+/// The statements to run in one transaction, after the password has been stashed, ending
+/// with the comment that records `fingerprint`.
+pub(crate) fn statements(spec: &Spec, fingerprint: &str) -> Vec<Statement> {
+    let mut out = body(spec);
+    let comment = |fp: &str| {
+        format!(
+            "COMMENT ON SERVER {} IS {}",
+            ident(&spec.name),
+            literal(&format!("{COMMENT_PREFIX}{fp}"))
+        )
+    };
+    out.push(Statement { shown: comment(MASK), sent: comment(fingerprint) });
     out
 }
 
-/// The fingerprint of a configuration: a sha256 over the masked DDL (so every non-secret
-/// value and the shape of the DDL itself count) and a sha256 of the password.
-pub fn fingerprint(spec: &Spec) -> String {
-    let password = hex::encode(Sha256::digest(spec.password.expose().as_bytes()));
-    let mut hasher = Sha256::new();
-    for statement in body(spec, true) {
-        hasher.update(statement.as_bytes());
-        hasher.update(b"\n");
-    }
-    hasher.update(b"password-sha256:");
-    hasher.update(password.as_bytes());
-    hex::encode(hasher.finalize())
+/// The shown forms of the statements before the comment: every non-secret value and the shape
+/// of the DDL, the fingerprint's input besides the password.
+pub(crate) fn masked_body(spec: &Spec) -> Vec<String> {
+    body(spec).into_iter().map(|s| s.shown).collect()
 }
 
-fn body(spec: &Spec, masked: bool) -> Vec<String> {
+fn body(spec: &Spec) -> Vec<Statement> {
     let wrapper = spec.driver.kind().name();
     let server = ident(&spec.name);
     let local = ident(&spec.local_schema);
     let reader = ident(&spec.reader_role);
-    let password = if masked { MASK } else { spec.password.expose() };
     let batch = spec.batch_rows.to_string();
 
     let server_options = match &spec.driver {
@@ -95,10 +103,7 @@ fn body(spec: &Spec, masked: bool) -> Vec<String> {
             "CREATE SERVER {server} FOREIGN DATA WRAPPER {} OPTIONS ({server_options})",
             ident(wrapper)
         ),
-        format!(
-            "CREATE USER MAPPING FOR PUBLIC SERVER {server} OPTIONS ({})",
-            options(&[("user", &spec.user), ("password", password)])
-        ),
+        MAPPING.to_string(),
         format!("DROP SCHEMA IF EXISTS {local}"),
         format!("CREATE SCHEMA {local}"),
         format!(
@@ -112,7 +117,45 @@ fn body(spec: &Spec, masked: bool) -> Vec<String> {
     if let Some(grantee) = &spec.grantee {
         out.push(format!("GRANT {reader} TO {}", ident(grantee)));
     }
-    out
+    let mapping = mapping(&server, &spec.user);
+    out.into_iter()
+        .map(|sql| match sql.as_str() {
+            MAPPING => mapping.clone(),
+            _ => Statement { shown: sql.clone(), sent: sql },
+        })
+        .collect()
+}
+
+/// Where the user mapping goes in [`body`]'s list (no statement of the setup reads like this).
+const MAPPING: &str = "-- user mapping";
+
+/// The user mapping: shown with the password masked; sent as a `DO` block that builds the
+/// statement from the stashed password with `format('%L')` and runs it with `EXECUTE`. A
+/// nested statement is not written by `log_statement` (top-level statements only) and
+/// `pg_stat_activity` shows the `DO` block. An error is re-raised with its message, SQLSTATE
+/// and detail but without its context, which would quote the statement.
+fn mapping(server: &str, user: &str) -> Statement {
+    let shown = format!(
+        "CREATE USER MAPPING FOR PUBLIC SERVER {server} OPTIONS ({})",
+        options(&[("user", user), ("password", MASK)])
+    );
+    // format() reads `%` as a directive: the quoted names have theirs doubled.
+    let template = format!(
+        "CREATE USER MAPPING FOR PUBLIC SERVER {} OPTIONS (user {}, password %L)",
+        server.replace('%', "%%"),
+        literal(user).replace('%', "%%")
+    );
+    let block = format!(
+        "DECLARE detail text; \
+         BEGIN EXECUTE format({}, {}); \
+         EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL; \
+         IF detail = '' THEN RAISE EXCEPTION USING MESSAGE = SQLERRM, ERRCODE = SQLSTATE; \
+         ELSE RAISE EXCEPTION USING MESSAGE = SQLERRM, ERRCODE = SQLSTATE, DETAIL = detail; \
+         END IF; END",
+        literal(&template),
+        pg::STASHED_SECRET
+    );
+    Statement { shown, sent: format!("DO {}", literal(&block)) }
 }
 
 /// `(name 'value', ...)` contents: option names are fixed words, values are quoted literals.
@@ -180,17 +223,21 @@ mod tests {
         Spec::from_env_with(&env, Some(driver)).expect("complete").with_grantee(Some("app\"user"))
     }
 
-    fn check(spec: &Spec, masked: bool, expected_fragment: &str) {
-        let text = render(spec, masked).join(";\n");
-        assert!(text.contains(expected_fragment), "{expected_fragment} not in\n{text}");
-        if masked {
+    fn check(spec: &Spec, shown_fragment: &str, sent_fragment: &str) {
+        let all = statements(spec, "the-fingerprint");
+        let shown = all.iter().map(|s| s.shown.as_str()).collect::<Vec<_>>().join(";\n");
+        let sent = all.iter().map(|s| s.sent.as_str()).collect::<Vec<_>>().join(";\n");
+        assert!(shown.contains(shown_fragment), "{shown_fragment} not in\n{shown}");
+        assert!(sent.contains(sent_fragment), "{sent_fragment} not in\n{sent}");
+        for text in [&shown, &sent] {
             assert!(!text.contains(spec.password.expose()), "password leaked:\n{text}");
         }
+        assert!(!shown.contains("the-fingerprint") && sent.contains("the-fingerprint"));
     }
 
     #[test]
     fn snapshots() {
-        insta::assert_snapshot!("oracle", render(&production(), true).join(";\n"));
+        insta::assert_snapshot!("oracle", render(&production()).join(";\n"));
         let rehearsal = Spec::postgres(
             "wells_legacy",
             "127.0.0.1",
@@ -201,38 +248,25 @@ mod tests {
             "wells",
             "wells",
         );
-        insta::assert_snapshot!("postgres", render(&rehearsal, true).join(";\n"));
-        insta::assert_snapshot!(
-            "oracle_hostile",
-            render(&hostile(DriverKind::Oracle), true).join(";\n")
-        );
+        insta::assert_snapshot!("postgres", render(&rehearsal).join(";\n"));
+        insta::assert_snapshot!("oracle_hostile", render(&hostile(DriverKind::Oracle)).join(";\n"));
         insta::assert_snapshot!(
             "postgres_hostile",
-            render(&hostile(DriverKind::Postgres), true).join(";\n")
+            render(&hostile(DriverKind::Postgres)).join(";\n")
         );
     }
 
     #[test]
-    fn password_only_when_unmasked() {
-        check(&production(), true, "password '****'");
-        check(&production(), false, "password 'pr0d-s3cret'");
-        check(&hostile(DriverKind::Oracle), false, r#"password E'p''a\\ss;word"é'"#);
-        check(&hostile(DriverKind::Oracle), true, "password '****'");
-    }
-
-    #[test]
-    fn fingerprint_follows_every_value() {
-        let base = production();
-        let fp = fingerprint(&base);
-        assert_eq!(fp, fingerprint(&production()), "deterministic");
-        let mut changed = base.clone();
-        changed.user = "other".into();
-        assert_ne!(fingerprint(&changed), fp);
-        let mut changed = base.clone();
-        changed.password = Secret::new("rotated");
-        assert_ne!(fingerprint(&changed), fp);
-        let changed = base.clone().with_grantee(None);
-        assert_ne!(fingerprint(&changed), fp);
-        assert!(!fp.contains(&hex::encode(Sha256::digest(b"pr0d-s3cret"))));
+    fn the_password_is_in_no_statement() {
+        check(
+            &production(),
+            "OPTIONS (user 'proxy_wells_gwells', password '****')",
+            "OPTIONS (user ''''proxy_wells_gwells'''', password %L)'', (SELECT value FROM pg_temp.gwells_db_secret))",
+        );
+        // A `%` in a name must not become a format() directive.
+        let mut percent = production();
+        percent.name = "srv%L%s".into();
+        check(&percent, "SERVER \"srv%L%s\" OPTIONS", "SERVER \"srv%%L%%s\" OPTIONS");
+        check(&hostile(DriverKind::Oracle), "password '****'", "password %L");
     }
 }

@@ -7,6 +7,8 @@
 //! * [`Conn`]: a connection whose server NOTICEs are captured instead of lost;
 //! * [`Stop`], [`finish_or_cancel`]: stopping at a safe point, cancelling the statements in
 //!   flight (SIGINT, SIGTERM);
+//! * [`stash_secret`]: a secret sent as COPY data, so no statement (logged, or shown in
+//!   `pg_stat_activity`) carries it;
 //! * [`vars`]: the registry of every environment variable the workspace reads.
 //!
 //! It deliberately knows nothing about migrations, code tables or replication.
@@ -16,6 +18,7 @@ mod conn;
 mod error;
 mod lock;
 pub mod quote;
+mod stash;
 mod target;
 pub mod vars;
 
@@ -23,6 +26,7 @@ pub use cancel::{Stop, cancel_running, finish_or_cancel};
 pub use conn::{Conn, Notice, connect};
 pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
+pub use stash::{STASH_TABLE, STASHED_SECRET, stash_secret};
 pub use target::{Destination, Secret, Source, Target, mask_url};
 
 /// Result type of this crate.

@@ -25,6 +25,30 @@ fn assert_no_secret(text: &str) {
     assert!(!text.contains("s3cr"), "password leaked: {text}");
 }
 
+/// The options of the server's PUBLIC user mapping, as PostgreSQL stored them.
+async fn conn_query_mapping(target: &pg::Target, server: &str) -> Vec<String> {
+    let conn = pg::connect(target, "fdw test").await.expect("connect");
+    conn.query_one(
+        "SELECT umoptions FROM pg_user_mappings WHERE srvname = $1 AND usename = 'public'",
+        &[&server],
+    )
+    .await
+    .expect("user mapping")
+    .get(0)
+}
+
+/// The server's comment: where the fingerprint is stored.
+async fn comment(target: &pg::Target, server: &str) -> String {
+    let conn = pg::connect(target, "fdw test").await.expect("connect");
+    conn.query_one(
+        "SELECT obj_description(oid, 'pg_foreign_server') FROM pg_foreign_server WHERE srvname = $1",
+        &[&server],
+    )
+    .await
+    .expect("comment")
+    .get(0)
+}
+
 async fn query_one_i64(target: &pg::Target, sql: &str) -> i64 {
     let conn = pg::connect(target, "fdw test").await.expect("connect");
     conn.query_one(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
@@ -76,8 +100,9 @@ async fn postgres_fdw_setup_status_noop_change_force() {
     let again = fdw::setup(app.target(), &spec, &options).await.expect("setup again");
     assert_eq!(again, Outcome::Unchanged { by_lock_file: false });
 
-    // A changed FDW_USER is re-applied, nothing deleted by hand.
-    let other_user = format!("{}_reader", app.name());
+    // A changed FDW_USER is re-applied, nothing deleted by hand. Its name is hostile to the
+    // quoting of the `DO` block that builds the user mapping (quotes, backslash, `%L`).
+    let other_user = format!("{}_r'e\\%L\"d", app.name());
     let admin = pg::connect(app.admin(), "fdw test").await.expect("connect admin");
     admin
         .batch_execute(&format!(
@@ -92,6 +117,8 @@ async fn postgres_fdw_setup_status_noop_change_force() {
     assert_eq!(outcome, Outcome::Applied { why: Why::Changed, foreign_tables: 9 });
     let status = fdw::status(app.target(), &changed).await.expect("status");
     assert!(status.healthy(), "{status}");
+    let mapping: Vec<String> = conn_query_mapping(app.target(), &spec.name).await;
+    assert_eq!(mapping, [format!("user={other_user}"), format!("password={PASSWORD}")]);
     let old = fdw::status(app.target(), &spec).await.expect("status");
     assert!(!old.current, "the old configuration must read as stale");
 
@@ -141,8 +168,18 @@ async fn lock_file_is_honoured_and_written() {
     let first = fdw::setup(app.target(), &spec, &options).await.expect("setup");
     assert!(matches!(first, Outcome::Applied { why: Why::New, .. }), "{first}");
     let written = std::fs::read_to_string(&path).expect("lock file");
-    assert_eq!(written.trim(), fdw::fingerprint(&spec));
+    assert!(fdw::fingerprint_matches(&spec, &written), "{written}");
+    let stored = comment(app.target(), &spec.name).await;
+    assert_eq!(stored, format!("gwells-db fdw fingerprint {}", written.trim()));
     assert_no_secret(&written);
+
+    // The same configuration in another database: another salt, so another stored value.
+    let Some(other) = TestDb::empty("fdw_lock_other").await else { return };
+    let elsewhere = fdw::setup(other.target(), &spec, &SetupOptions::default()).await;
+    assert!(matches!(elsewhere, Ok(Outcome::Applied { why: Why::New, .. })), "{elsewhere:?}");
+    let other_stored = comment(other.target(), &spec.name).await;
+    assert_ne!(other_stored, stored, "the same configuration twice must differ (a salt)");
+    assert!(fdw::status(other.target(), &spec).await.expect("status").current);
 
     // The current fingerprint in the file: skipped without reading the database.
     let again = fdw::setup(app.target(), &spec, &options).await.expect("again");
@@ -153,7 +190,11 @@ async fn lock_file_is_honoured_and_written() {
     changed.password = Secret::new("rotated-password");
     let outcome = fdw::setup(app.target(), &changed, &options).await.expect("changed");
     assert!(matches!(outcome, Outcome::Applied { why: Why::Changed, .. }), "{outcome}");
-    assert_eq!(std::fs::read_to_string(&path).expect("lock").trim(), fdw::fingerprint(&changed));
+    let written = std::fs::read_to_string(&path).expect("lock");
+    assert!(
+        fdw::fingerprint_matches(&changed, &written) && !fdw::fingerprint_matches(&spec, &written)
+    );
+    assert_eq!(conn_query_mapping(app.target(), &spec.name).await[1], "password=rotated-password");
 
     // `force` ignores a current lock file.
     let forced =
@@ -189,31 +230,31 @@ async fn oracle_fdw_ddl_runs_up_to_import() {
     conn.batch_execute("CREATE FOREIGN DATA WRAPPER oracle_fdw").await.expect("wrapper");
     let spec = oracle_spec();
 
-    // Every statement but IMPORT, in order, in one transaction.
-    let statements = fdw::render(&spec, false);
+    // The shown statements are the ones sent, but for the user mapping (sent as a `DO` block
+    // reading the stashed password: the postgres_fdw test checks it) and the fingerprint.
+    // Every one but those and IMPORT, in order, in one transaction.
+    let statements = fdw::render(&spec);
     conn.batch_execute("BEGIN").await.expect("begin");
-    for sql in statements.iter().filter(|s| !s.starts_with("IMPORT FOREIGN SCHEMA")) {
-        conn.batch_execute(sql).await.unwrap_or_else(|e| panic!("{}: {e}", spec.redact(sql)));
+    for sql in statements.iter().filter(|s| {
+        !s.starts_with("IMPORT FOREIGN SCHEMA") && !s.starts_with("CREATE USER MAPPING")
+    }) {
+        conn.batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     conn.batch_execute("COMMIT").await.expect("commit");
 
     // PostgreSQL stored exactly the hostile values: quoting round-trips.
     let row = conn
         .query_one(
-            "SELECT s.srvoptions, um.umoptions FROM pg_foreign_server s
-               JOIN pg_user_mappings um ON um.srvid = s.oid AND um.usename = 'public'
-              WHERE s.srvname = $1",
+            "SELECT s.srvoptions FROM pg_foreign_server s WHERE s.srvname = $1",
             &[&spec.name],
         )
         .await
-        .expect("server and mapping");
+        .expect("server");
     let server_options: Vec<String> = row.get(0);
-    let mapping: Vec<String> = row.get(1);
     assert_eq!(
         server_options,
         ["dbserver=//nrk1-scan.bcgov/env'prod1;\\ü", "isolation_level=read_only"]
     );
-    assert_eq!(mapping, ["user=proxy_'wells\\".to_string(), format!("password={PASSWORD}")]);
     let schema: i64 = conn
         .query_one("SELECT count(*) FROM pg_namespace WHERE nspname = 'wells été'", &[])
         .await
@@ -222,7 +263,7 @@ async fn oracle_fdw_ddl_runs_up_to_import() {
     assert_eq!(schema, 1);
 
     let status = fdw::status(app.target(), &spec).await.expect("status");
-    assert!(status.configured && status.current, "{status}");
+    assert!(status.configured && !status.current, "a masked fingerprint is no match: {status}");
     assert_eq!((status.foreign_tables, status.probe.clone()), (0, None));
     assert_no_secret(&status.to_string());
 
