@@ -4,6 +4,7 @@
 mod bad_input;
 mod faults;
 mod health;
+mod merge_health;
 mod replicate_faults;
 mod secrets;
 mod support;

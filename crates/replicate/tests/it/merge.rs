@@ -101,6 +101,9 @@ fn probe(target: pg::Target) -> Probe {
                        JOIN pg_class c ON c.oid = l.relation
                        JOIN pg_stat_activity a ON a.pid = l.pid
                       WHERE a.application_name = 'gwells-db replicate'
+                        AND a.datname = current_database()
+                        AND l.database = (SELECT oid FROM pg_database
+                                           WHERE datname = current_database())
                         AND c.relnamespace = 'public'::regnamespace AND l.granted
                       ORDER BY 1",
                     &[],
