@@ -2,6 +2,12 @@
 -- pod can still run `psql -c 'SELECT db_replicate_step1(_subset_ind=>true)'` then
 -- `psql -c 'SELECT db_replicate_step2()'`. `cargo xtask replicate` runs the same per-table
 -- functions itself, with counts, verification and a report.
+--
+-- These two lock the replicated tables for their duration: step 1's TRUNCATE ... CASCADE takes
+-- ACCESS EXCLUSIVE locks on `bcgs_number`, `well` and every table referencing them, which every
+-- reader of the application then waits for until the transaction ends. The driver is the
+-- online path: on a populated database it merges (stages with these same functions in its own
+-- schema, then applies only the difference with plain DML), and readers never wait.
 
 DROP FUNCTION IF EXISTS db_replicate_step1(boolean);
 DROP FUNCTION IF EXISTS db_replicate_step2();
@@ -34,6 +40,6 @@ END;
 $function$;
 
 COMMENT ON FUNCTION db_replicate_step1(boolean) IS
-  'Replication step 1 (one transaction): stage wells, truncate, load bcgs_number, well, screen, production_data, reset sequences.';
+  'Replication step 1 (one transaction; locks the replicated tables ACCESS EXCLUSIVE until it ends): stage wells, truncate, load bcgs_number, well, screen, production_data, reset sequences. The online path is `cargo xtask replicate`.';
 COMMENT ON FUNCTION db_replicate_step2() IS
   'Replication step 2: load casing, perforation, aquifer_well, lithology_description, drop the staging tables.';

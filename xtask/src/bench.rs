@@ -25,7 +25,8 @@ Examples:
 
 Scenarios: server-start, container-start, clone, migrate-apply, codes-load, codes-load-empty,
 migrate-check, reset, replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try
---runs 3)")]
+--runs 3), replicate-nochange, replicate-delta (merges against the FDW read floor),
+replicate-online (a reader's max latency and `health --ready` during a merge)")]
 pub struct Args {
     /// Scenarios to run (default: all).
     scenarios: Vec<String>,
@@ -94,6 +95,9 @@ const ALL: &[&str] = &[
     "reset",
     "replicate-vs-copy",
     "replicate-vs-seed",
+    "replicate-nochange",
+    "replicate-delta",
+    "replicate-online",
 ];
 
 #[allow(clippy::print_stdout)]
@@ -137,6 +141,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "reset" => reset(&env).await?,
             "replicate-vs-copy" => replicate_full(&env, false).await?,
             "replicate-vs-seed" => replicate_full(&env, true).await?,
+            "replicate-nochange" => replicate_merge(&env, "replicate-nochange").await?,
+            "replicate-delta" => replicate_merge(&env, "replicate-delta").await?,
+            "replicate-online" => replicate_merge(&env, "replicate-online").await?,
             _ => unreachable!("validated above"),
         };
         say(&format!("bench: {name} ({} runs per side)", args.runs));
@@ -690,40 +697,36 @@ fn xtask_timed<'a>(url: String, args: &[&str]) -> Measure<'a> {
     })
 }
 
-/// Full replication of a 111k-well stand-in through postgres_fdw, as `rehearse` runs it (the
-/// driver, verification included), against either a plain `INSERT ... SELECT` of the same rows
-/// between bare local tables (`seed` false; the goal is a rate of at least 0.6× that copy's,
-/// i.e. a time ratio of at most 1/0.6), or the seed's `db_replicate_step1(false)` then
-/// `db_replicate_step2()` as two psql calls (`seed` true; the goal is half its time).
-///
-/// The stand-in and the copy's tables are built once per process and shared by both
-/// scenarios; each run replicates into a fresh clone of the coded template with the foreign
-/// schema set up, untimed.
-async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
+/// The replication scenarios' shared state, built once per process.
+struct Shared {
+    fdw: fdw::Spec,
+    legacy: pg::Target,
+    copy: pg::Target,
+    tables: Vec<String>,
+}
+static SHARED: tokio::sync::OnceCell<Shared> = tokio::sync::OnceCell::const_new();
+
+/// A clone of the coded template named `name`, with the foreign schema `wells`.
+async fn replica_target(env: &Env, spec: &fdw::Spec, name: &str) -> Result<pg::Target> {
+    let target = env.database(name, Some(&env.template(true).await?)).await?;
+    fdw::setup(&target, spec, &fdw::SetupOptions::default()).await?;
+    Ok(target)
+}
+
+/// A full replication of `target` on the path the target's content chooses, verified.
+async fn replicate(target: &pg::Target) -> Result<Duration> {
+    let options = replicate::Options::new(replicate::Mode::Full);
+    let started = Instant::now();
+    let report = replicate::replicate(target, &options, &mut |_| {}).await?;
+    let took = started.elapsed();
+    anyhow::ensure!(report.verified, "the replication did not verify: {:?}", report.tables);
+    Ok(took)
+}
+
+/// The stand-in of 111k wells and the copy's tables, built on first use.
+async fn shared(env: &Env) -> Result<&'static Shared> {
     const WELLS: u32 = 111_000;
-    struct Shared {
-        fdw: fdw::Spec,
-        copy: pg::Target,
-        tables: Vec<String>,
-    }
-    static SHARED: tokio::sync::OnceCell<Shared> = tokio::sync::OnceCell::const_new();
-
-    // A clone of the coded template named `name`, with the foreign schema `wells`.
-    async fn replica_target(env: &Env, spec: &fdw::Spec, name: &str) -> Result<pg::Target> {
-        let target = env.database(name, Some(&env.template(true).await?)).await?;
-        fdw::setup(&target, spec, &fdw::SetupOptions::default()).await?;
-        Ok(target)
-    }
-    async fn replicate(target: &pg::Target) -> Result<Duration> {
-        let options = replicate::Options::new(replicate::Mode::Full);
-        let started = Instant::now();
-        let report = replicate::replicate(target, &options, &mut |_| {}).await?;
-        let took = started.elapsed();
-        anyhow::ensure!(report.verified, "the replication did not verify: {:?}", report.tables);
-        Ok(took)
-    }
-
-    let shared = SHARED
+    SHARED
         .get_or_try_init(|| async {
             let admin = env.admin().await?;
             let legacy_db = env.database("bench_legacy", None).await?;
@@ -743,10 +746,23 @@ async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
                 ));
             }
             pg::connect(&copy, "gwells-db bench").await?.batch_execute(&ddl).await?;
-            anyhow::Ok(Shared { fdw, copy, tables })
+            anyhow::Ok(Shared { fdw, legacy: legacy_db, copy, tables })
         })
         .await
-        .context("cannot build the replication scenario's stand-in")?;
+        .context("cannot build the replication scenario's stand-in")
+}
+
+/// Full replication of a 111k-well stand-in through postgres_fdw, as `rehearse` runs it (the
+/// driver, verification included), against either a plain `INSERT ... SELECT` of the same rows
+/// between bare local tables (`seed` false; the goal is a rate of at least 0.6× that copy's,
+/// i.e. a time ratio of at most 1/0.6), or the seed's `db_replicate_step1(false)` then
+/// `db_replicate_step2()` as two psql calls (`seed` true; the goal is half its time).
+///
+/// The stand-in and the copy's tables are built once per process and shared by both
+/// scenarios; each run replicates into a fresh clone of the coded template with the foreign
+/// schema set up, untimed.
+async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
+    let shared = shared(env).await?;
 
     Ok(Scenario {
         name: if seed { "replicate-vs-seed" } else { "replicate-vs-copy" },
@@ -799,6 +815,163 @@ async fn replicate_full(env: &Env, seed: bool) -> Result<Scenario<'_>> {
             })
         }),
     })
+}
+
+/// Merge replication of the populated 111k-well target `bench_merge` (bulk-loaded once):
+/// `replicate-nochange` with nothing changed at the source, `replicate-delta` after ~1 % of the
+/// wells and their children changed (`legacy mutate`, 0.15 % per kind of change, untimed),
+/// both against the FDW read floor measured in the same run (every replicated foreign table
+/// read once, all columns, `COPY ... TO STDOUT` discarded; goal ≤ 2×). `replicate-online`
+/// times a reader's queries on `well` and a code table and runs `health --ready`, every
+/// 100 ms, during a delta merge: its measure is the reader's max latency (goal ≤ 200 ms), p50
+/// and p99 are printed, and a health answer other than 0 fails the scenario.
+async fn replicate_merge<'a>(env: &'a Env, name: &'static str) -> Result<Scenario<'a>> {
+    static MERGE: tokio::sync::OnceCell<pg::Target> = tokio::sync::OnceCell::const_new();
+    static SEED: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1000);
+    let shared = shared(env).await?;
+    let target: &'static pg::Target = MERGE
+        .get_or_try_init(|| async {
+            let target = replica_target(env, &shared.fdw, "bench_merge").await?;
+            replicate(&target).await?;
+            anyhow::Ok(target)
+        })
+        .await
+        .context("cannot build the merge scenarios' target")?;
+    let mutate = move || async move {
+        let seed = SEED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mutation = legacy::Mutation { schema: "wells".into(), fraction: 0.0015, seed };
+        legacy::mutate(&shared.legacy, &mutation).await?;
+        anyhow::Ok(())
+    };
+    let floor: Measure<'_> = Box::new(move || {
+        Box::pin(async move {
+            let target = target.clone();
+            tokio::task::spawn_blocking(move || {
+                let copies: Vec<String> = legacy::TABLES
+                    .iter()
+                    .map(|t| format!("COPY (SELECT * FROM wells.{t}) TO STDOUT"))
+                    .collect();
+                let args: Vec<&str> = copies.iter().flat_map(|c| ["-c", c.as_str()]).collect();
+                psql_timed(&target, &args)
+            })
+            .await?
+        })
+    });
+    Ok(match name {
+        "replicate-nochange" => Scenario {
+            name,
+            candidate_label: "replicate --full, merge, nothing changed, 111k wells, verified",
+            baseline_label: Some("FDW read floor: COPY every foreign table, all columns"),
+            goal: Goal::MaxRatio(2.0),
+            candidate: Box::new(move || Box::pin(async move { merge(target).await })),
+            baseline: Some(floor),
+        },
+        "replicate-delta" => Scenario {
+            name,
+            candidate_label: "replicate --full, merge, ~1% of the wells changed, verified",
+            baseline_label: Some("FDW read floor: COPY every foreign table, all columns"),
+            goal: Goal::MaxRatio(2.0),
+            candidate: Box::new(move || {
+                Box::pin(async move {
+                    mutate().await?;
+                    merge(target).await
+                })
+            }),
+            baseline: Some(floor),
+        },
+        _ => Scenario {
+            name,
+            candidate_label: "reader's max latency on `well` and a code table during a merge",
+            baseline_label: None,
+            goal: Goal::MaxMillis(200.0),
+            candidate: Box::new(move || {
+                Box::pin(async move {
+                    mutate().await?;
+                    online(target).await
+                })
+            }),
+            baseline: None,
+        },
+    })
+}
+
+/// A merge of `target` (it must take the merge path), timed.
+async fn merge(target: &pg::Target) -> Result<Duration> {
+    let options = replicate::Options {
+        path: replicate::Choice::Merge,
+        ..replicate::Options::new(replicate::Mode::Full)
+    };
+    let started = Instant::now();
+    let report = replicate::replicate(target, &options, &mut |_| {}).await?;
+    let took = started.elapsed();
+    anyhow::ensure!(report.verified, "the merge did not verify: {:?}", report.tables);
+    Ok(took)
+}
+
+/// Runs a merge of `target` while a reader and `health --ready` sample it every 100 ms;
+/// prints the reader's p50 / p99 / max and the health answers, returns the max.
+async fn online(target: &pg::Target) -> Result<Duration> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (target, stop) = (target.clone(), stop.clone());
+        tokio::spawn(async move {
+            let conn = pg::connect(&target, "gwells-db bench reader").await?;
+            let mut latencies = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for sql in [
+                    "SELECT count(*) FROM well WHERE well_tag_number BETWEEN 1000 AND 1100",
+                    "SELECT count(*) FROM well_class_code",
+                ] {
+                    let started = Instant::now();
+                    conn.batch_execute(sql).await?;
+                    latencies.push(started.elapsed());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            anyhow::Ok(latencies)
+        })
+    };
+    let health = {
+        let (url, stop) = (target.url_with_password(), stop.clone());
+        tokio::task::spawn_blocking(move || -> Result<Vec<i32>> {
+            let exe = std::env::current_exe()?;
+            let mut codes = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = duct::cmd(&exe, ["health", "--ready"])
+                    .env(pg::vars::DATABASE_URL, &url)
+                    .stdout_null()
+                    .stderr_null()
+                    .unchecked()
+                    .run()?;
+                codes.push(out.status.code().unwrap_or(-1));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Ok(codes)
+        })
+    };
+    let merged = merge(target).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut latencies = reader.await??;
+    let codes = health.await??;
+    merged?;
+    latencies.sort();
+    let at = |q: f64| {
+        let i = ((latencies.len() as f64 - 1.0) * q).round() as usize;
+        latencies.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    };
+    say(&format!(
+        "bench: replicate-online: reader p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} queries; health --ready answered {:?}",
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        latencies.len(),
+        codes
+    ));
+    anyhow::ensure!(
+        codes.iter().all(|c| *c == 0),
+        "health --ready answered {codes:?} during the merge"
+    );
+    Ok(latencies.last().copied().unwrap_or_default())
 }
 
 /// `/proc/self/clear_refs` value 5 resets the peak RSS (Linux ≥ 4.0).

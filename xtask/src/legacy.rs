@@ -1,4 +1,5 @@
-//! `cargo xtask legacy up / hash`: the synthetic stand-in of the legacy Oracle database.
+//! `cargo xtask legacy up / hash / mutate`: the synthetic stand-in of the legacy Oracle
+//! database.
 //!
 //! Thin over the `legacy` crate: it picks the server (the target's), makes sure the database
 //! `gwells_legacy` exists, generates the stand-in and prints its URL last on stdout.
@@ -21,6 +22,7 @@ Examples:
   cargo xtask legacy up --replace                # re-generate over a different stand-in
   URL=$(cargo xtask legacy up | tail -n1)        # the URL is the last line of stdout
   cargo xtask legacy hash                        # content hash: same seed, same hash
+  cargo xtask legacy mutate --fraction 0.01 --seed 2   # edit, add and remove 1% of the wells
 
 The stand-in goes into the database `gwells_legacy` on the target's server (the dev server
 unless --database-url or DATABASE_URL says otherwise), created when missing.")]
@@ -55,6 +57,22 @@ enum Command {
         #[arg(long, default_value = "wells")]
         schema: String,
     },
+    /// Edit, add and remove wells and children, and print what changed (the tags of the wells,
+    /// by legacy table), so the next replication's change report can be checked against it.
+    Mutate {
+        /// The share of the accepted wells each kind of change touches (at most 0.1).
+        #[arg(long, default_value_t = 0.01)]
+        fraction: f64,
+        /// Seed of the choice: the same seed on the same content makes the same changes.
+        #[arg(long, default_value_t = 1)]
+        seed: i64,
+        /// Schema of the stand-in.
+        #[arg(long, default_value = "wells")]
+        schema: String,
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -82,6 +100,39 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 ));
             }
             crate::ctx::print(&format!("{legacy_target}\n"));
+            Ok(exit::OK)
+        }
+        Command::Mutate { fraction, seed, schema, json } => {
+            let mutation = legacy::Mutation { schema, fraction, seed };
+            let mutated = legacy::mutate(&legacy_target, &mutation).await.map_err(|e| match e {
+                legacy::Error::BadFraction { .. } => bad_input(e),
+                e => anyhow::Error::new(e).context("cannot mutate the legacy stand-in"),
+            })?;
+            say(&format!(
+                "legacy: mutated `{}` in `{DATABASE}`: {} wells per kind of change (seed {seed})",
+                mutation.schema, mutated.wells_per_change
+            ));
+            if json {
+                let text = serde_json::to_string_pretty(&mutated).context("changes as JSON")?;
+                crate::ctx::print(&format!("{text}\n"));
+            } else {
+                for (table, rows) in &mutated.tables {
+                    for (kind, tags) in [
+                        ("inserted", &rows.inserted),
+                        ("updated", &rows.updated),
+                        ("deleted", &rows.deleted),
+                    ] {
+                        if !tags.is_empty() {
+                            let list = tags.iter().map(i64::to_string).collect::<Vec<_>>();
+                            crate::ctx::print(&format!(
+                                "{table} {kind} {} well_tag_number {}\n",
+                                tags.len(),
+                                list.join(" ")
+                            ));
+                        }
+                    }
+                }
+            }
             Ok(exit::OK)
         }
         Command::Hash { schema } => {

@@ -1,6 +1,9 @@
 //! `cargo xtask rehearse`: the main job. A throwaway server, the legacy stand-in with N wells,
-//! a migrated and coded target, postgres_fdw between them, replication, verification against
-//! the generator's known distribution, the report, and every phase's time.
+//! a migrated and coded target, postgres_fdw between them, replication (the bulk path into the
+//! empty target), verification against the generator's known distribution, then the stand-in
+//! mutated (`legacy::mutate`, 1 % of the wells) and replicated again (the merge path), its
+//! change report checked against what the mutation changed, both reports, and every phase's
+//! time.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -18,6 +21,9 @@ Examples:
   cargo xtask rehearse --full                    # the real size (~111k wells), everything
   cargo xtask rehearse --full --seed 7 --keep    # keep the server to look around afterwards
 
+Both paths run: the bulk path into the empty target, then, after `legacy mutate` changed 1%
+of the wells, the merge path, whose change report must list exactly what the mutation changed.
+--json prints the two reports, one JSON document each.
 The server is stopped and removed afterwards, on failure too, unless --keep.
 Exit codes: 0 verified, 1 an unexplained difference or a failed phase, 2 bad input.")]
 pub struct Args {
@@ -166,5 +172,59 @@ async fn rehearse(
         );
     }
     say("rehearse: counts match the generator's known distribution");
-    Ok(code)
+
+    // The merge path: the stand-in changes, the populated target merges the difference.
+    let t = Instant::now();
+    let mutation =
+        legacy::Mutation { schema: spec.schema.clone(), fraction: 0.01, seed: args.seed };
+    let mutated =
+        legacy::mutate(&legacy_db, &mutation).await.context("cannot mutate the stand-in")?;
+    phases.time("mutate", t);
+    let t = Instant::now();
+    let merged = crate::replicate_cmd::run_with_progress(&target, &options)
+        .await
+        .context("the merge re-run failed")?;
+    phases.time("merge", t);
+    let merge_code = crate::replicate_cmd::finish(&merged, ctx, args.json)?;
+    let differences = unexpected_changes(&merged, &mutated, mode);
+    if merged.path != replicate::Path::Merge || !differences.is_empty() {
+        bail!(
+            "the re-run took the {} path; its changes differ from the mutation's: {}",
+            merged.path,
+            differences.join("; ")
+        );
+    }
+    say(&format!(
+        "rehearse: the merge changed exactly what the mutation did ({} rows)",
+        merged.rows_changed()
+    ));
+    Ok(if code == crate::exit::OK { merge_code } else { code })
+}
+
+/// Where the merge's change counts differ from the mutation's, in the run's scope.
+fn unexpected_changes(report: &replicate::Report, m: &legacy::Mutated, mode: Mode) -> Vec<String> {
+    let in_scope = |tag: &&i64| {
+        mode != Mode::Subset
+            || (i64::from(legacy::SUBSET.0)..=i64::from(legacy::SUBSET.1)).contains(*tag)
+    };
+    let count = |tags: &[i64]| tags.iter().filter(in_scope).count() as i64;
+    let mut out = Vec::new();
+    for t in &report.tables {
+        let Some(c) = &t.changes else {
+            out.push(format!("`{}` has no change report", t.table));
+            continue;
+        };
+        let want = m
+            .tables
+            .get(&t.source_table)
+            .map(|r| (count(&r.inserted), count(&r.updated), count(&r.deleted)))
+            .unwrap_or_default();
+        if (c.inserted, c.updated, c.deleted) != want {
+            out.push(format!(
+                "`{}`: inserted/updated/deleted {}/{}/{}, the mutation {}/{}/{}",
+                t.table, c.inserted, c.updated, c.deleted, want.0, want.1, want.2
+            ));
+        }
+    }
+    out
 }

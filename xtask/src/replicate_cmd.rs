@@ -16,10 +16,17 @@ use crate::exit::bad_input;
 Examples:
   cargo xtask replicate --subset                 # wells 100001..113567 and their children
   DB_REPLICATE=Full cargo xtask replicate        # the mode from the seed's variable
+  cargo xtask replicate --full --plan          # what a run would change, changing nothing
   cargo xtask replicate --full --discard-submissions
 
 Without --subset/--full the mode comes from DB_REPLICATE: `None` (skip), `Subset` or `Full`,
 exactly these spellings. The foreign schema `wells` must exist (`cargo xtask fdw setup`).
+
+On a database that holds replicated rows the run merges, online: it stages the legacy rows
+in its own schema, compares them by key and applies only the difference (plain INSERT,
+UPDATE, DELETE in one transaction), so readers and `health --ready` never wait. On an empty
+database it takes the bulk path (truncate, bare load, keys and indexes re-created), which
+locks the tables for the run. The output says which, and why; --bulk / --merge force one.
 Exit codes: 0 verified, 1 a difference no declared rule explains, 2 bad input, 130 / 143 stopped
 by SIGINT / SIGTERM (the run is rolled back, or committed if it was past its last statement).")]
 pub struct Args {
@@ -35,6 +42,15 @@ pub struct Args {
     /// Print the report as JSON on stdout instead of a table.
     #[arg(long)]
     json: bool,
+    /// Take the bulk path even on a populated database (locks the tables for the run).
+    #[arg(long, conflicts_with = "merge")]
+    bulk: bool,
+    /// Merge even into an empty database.
+    #[arg(long)]
+    merge: bool,
+    /// Stage and compare, print what a run would change, and change nothing.
+    #[arg(long, conflicts_with = "bulk")]
+    plan: bool,
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
@@ -46,8 +62,15 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     }
     let interrupt = crate::interrupt::Interrupt::install("replicate")?;
     let target = ctx.target().await?;
+    let path = match (args.bulk, args.merge) {
+        (true, _) => replicate::Choice::Bulk,
+        (_, true) => replicate::Choice::Merge,
+        _ => replicate::Choice::Auto,
+    };
     let options = replicate::Options {
         discard_submissions: args.discard_submissions,
+        path,
+        plan: args.plan,
         ..replicate::Options::new(mode)
     };
     let result = pg::finish_or_cancel(interrupt.stop(), run_with_progress(&target, &options)).await;
@@ -55,7 +78,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         return Ok(crate::interrupt::replicated(signal, target.dbname(), result.is_ok()));
     }
     let report = result.map_err(|e| match e {
-        replicate::Error::Submissions { .. } => bad_input(e),
+        replicate::Error::Submissions { .. } | replicate::Error::MergeWouldDiscard { .. } => {
+            bad_input(e)
+        }
         e => anyhow::Error::new(e).context(format!("cannot replicate into `{}`", target.dbname())),
     })?;
     finish(&report, ctx, args.json)
@@ -71,6 +96,23 @@ pub async fn run_with_progress(
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
     let mut bar: Option<ProgressBar> = None;
     let mut on = |event: Event| match event {
+        Event::Path { path, reason } => say(&format!("replicate: {path} path ({reason})")),
+        Event::Compared { changes, seconds } => say(&format!(
+            "  {:>22} {:>12} {seconds:>8.2} s",
+            "compare",
+            format!("{changes} changes")
+        )),
+        Event::Applying => {
+            say("replicate: applying the difference (plain DML, readers do not wait)")
+        }
+        Event::Waiting { attempt, blocker, retry_in } => say(&format!(
+            "replicate: attempt {attempt} timed out waiting for a lock held by {}; retrying in {} s",
+            blocker.as_deref().unwrap_or("a session that ended since"),
+            retry_in.as_secs_f64()
+        )),
+        Event::Applied { changes, seconds } => {
+            say(&format!("  {:>22} {:>12} {seconds:>8.2} s", "apply", format!("{changes} changes")))
+        }
         Event::Discarding { table, rows } => {
             say(&format!("replicate: discarding {rows} rows of `{table}` (--discard-submissions)"))
         }
@@ -114,7 +156,10 @@ pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
         println!("{}", render(report));
     }
     say(&format!("replicate: report written to {}", path.display()));
-    if report.verified {
+    if report.plan {
+        say("replicate: --plan: nothing was changed");
+        Ok(crate::exit::OK)
+    } else if report.verified {
         Ok(crate::exit::OK)
     } else {
         say(
@@ -124,8 +169,58 @@ pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
     }
 }
 
-/// The report as a table.
+/// The report as a table: the merge's changes (if any), then the verification.
 pub fn render(report: &Report) -> String {
+    let changes = render_changes(report);
+    if report.plan {
+        return format!(
+            "{changes}\nmode {}, --plan: {} rows would change; nothing was changed",
+            report.mode,
+            report.rows_changed()
+        );
+    }
+    format!("{changes}{}", render_verification(report))
+}
+
+/// The merge's change report, or nothing on the bulk path.
+fn render_changes(report: &Report) -> String {
+    if report.tables.iter().all(|t| t.changes.is_none()) {
+        return String::new();
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header(["table", "inserted", "updated", "deleted", "unchanged", "example keys"]);
+    for t in &report.tables {
+        let Some(c) = &t.changes else { continue };
+        let keys = |kind: &str, n: i64, keys: &[i64]| {
+            (n > 0).then(|| {
+                let list = keys.iter().map(i64::to_string).collect::<Vec<_>>().join(" ");
+                let more = if (n as usize) > keys.len() { " ..." } else { "" };
+                format!("{kind} {}: {list}{more}", c.key)
+            })
+        };
+        let examples: Vec<String> = [
+            keys("inserted", c.inserted, &c.inserted_keys),
+            keys("updated", c.updated, &c.updated_keys),
+            keys("deleted", c.deleted, &c.deleted_keys),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        table.add_row([
+            t.table.clone(),
+            c.inserted.to_string(),
+            c.updated.to_string(),
+            c.deleted.to_string(),
+            c.unchanged.to_string(),
+            examples.join("\n"),
+        ]);
+    }
+    format!("{table}\n")
+}
+
+/// The verification table and the summary line.
+fn render_verification(report: &Report) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     table.set_header([
@@ -155,14 +250,26 @@ pub fn render(report: &Report) -> String {
             },
         ]);
     }
+    let how = match report.path {
+        replicate::Path::Bulk => format!(
+            "{} keys and indexes set aside and re-created in {:.2} s",
+            report.keys_set_aside, report.keys_seconds
+        ),
+        replicate::Path::Merge => format!(
+            "merged: {} rows changed, applied in {:.2} s ({} attempt{})",
+            report.rows_changed(),
+            report.apply_seconds,
+            report.apply_attempts,
+            if report.apply_attempts == 1 { "" } else { "s" }
+        ),
+    };
     format!(
-        "{table}\nmode {}: {} rows in {:.2} s ({:.0} rows/s; {} keys and indexes set aside and re-created in {:.2} s), verified in {:.2} s, committed in {:.2} s: {}{}",
+        "{table}\nmode {}, {} path: {} rows in {:.2} s ({:.0} rows/s; {how}), verified in {:.2} s, committed in {:.2} s: {}{}",
         report.mode,
+        report.path,
         report.rows_loaded(),
         report.load_seconds,
         report.rows_per_second,
-        report.keys_set_aside,
-        report.keys_seconds,
         report.verify_seconds,
         report.commit_seconds,
         if report.verified { "every difference explained" } else { "UNEXPLAINED DIFFERENCES" },

@@ -60,7 +60,7 @@ impl Summary {
 }
 
 /// The start of every marker, whatever the generator's version.
-const MARKER: &str = "gwells-db legacy stand-in";
+pub(crate) const MARKER: &str = "gwells-db legacy stand-in";
 
 /// The generator's version in the marker: another version gives other content for the same
 /// spec. The first generator wrote none.

@@ -17,6 +17,10 @@ pub enum Error {
     )]
     Exists { schema: String, found: String },
 
+    /// A mutation's fraction outside (0, 0.1].
+    #[error("`--fraction {fraction}` is out of range: expected more than 0 and at most 0.1")]
+    BadFraction { fraction: f64 },
+
     /// The schema to read does not exist.
     #[error("schema `{schema}` does not exist\nhint: create it with `cargo xtask legacy up`")]
     Missing { schema: String },

@@ -17,15 +17,20 @@
 //! there are a few hundred wells. [`Summary`] reports what was generated and what a correct
 //! replication must produce from it.
 //!
+//! [`mutate`] changes a stand-in in place (edits, additions and removals of wells and
+//! children, chosen from a seed) and reports the changes as replication will see them.
+//!
 //! It deliberately knows nothing about the FDW or the GWELLS tables it feeds.
 
 mod create;
 mod error;
 mod generate;
+mod mutate;
 
 pub use create::{Summary, TABLES, content_hash, create};
 pub use error::Error;
 pub use generate::{FUNCTIONAL_TAGS, MAX_WELLS, SUBSET, TagLayout};
+pub use mutate::{Mutated, Mutation, Rows, mutate};
 
 /// The generator's rates, per mille (see each constant).
 pub mod rates {

@@ -25,6 +25,26 @@ pub enum Error {
         /// Table and row count, for each table holding such rows.
         tables: Vec<(String, i64)>,
     },
+    /// `--merge` with `--discard-submissions`, and the merge would delete rows it did not
+    /// create: discarding them is the bulk path's.
+    #[error(
+        "the merge would delete rows replication did not create: {}\nhint: the merge never discards them; run without `--merge` to discard them on the bulk path (it locks the tables for the run), or back them up first",
+        list(.tables)
+    )]
+    MergeWouldDiscard {
+        /// Table and row count, for each table holding such rows.
+        tables: Vec<(String, i64)>,
+    },
+    /// The merge's apply kept timing out waiting for a lock another session holds.
+    #[error(
+        "the merge could not lock the rows it changes after {attempts} attempts: blocked by {blocker}\nhint: nothing was changed; retry when that session has finished, or end it (`SELECT pg_terminate_backend(pid)`)"
+    )]
+    Blocked {
+        /// Attempts made.
+        attempts: u32,
+        /// The blocking session, as last seen (pid, application, role, state).
+        blocker: String,
+    },
     /// A replication function is missing: the repeatable scripts were not applied.
     #[error(
         "function `{function}` does not exist in the target database\nhint: run `cargo xtask migrate` first (it applies `migrations/gwells/R_replicate*.sql`)"

@@ -14,6 +14,7 @@
 mod error;
 mod guard;
 mod keys;
+mod merge;
 mod mode;
 mod plan;
 mod report;
@@ -23,5 +24,5 @@ mod verify;
 pub use error::Error;
 pub use mode::Mode;
 pub use plan::TABLES;
-pub use report::{Report, Rule, TableReport};
-pub use run::{Event, Options, replicate};
+pub use report::{Changes, EXAMPLES, Path, Report, Rule, TableReport};
+pub use run::{Choice, Event, Options, replicate};

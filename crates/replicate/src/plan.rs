@@ -59,8 +59,21 @@ pub(crate) fn steps(mode: Mode) -> Vec<Step> {
         step("lithology_description", "SELECT migrate_lithology()"),
         restore("indexes", &[Kind::Index, Kind::Unique]),
         restore("foreign keys", &[Kind::ForeignKey]),
-        step("sequences", "SELECT replicate_reset_sequences()"),
+        step("sequences", SEQUENCES),
     ]
+}
+
+/// The statement that resets the serial sequences past the data.
+pub(crate) const SEQUENCES: &str = "SELECT replicate_reset_sequences()";
+
+/// The staging steps of a merge: the same functions in the same order, without the truncate,
+/// the keys set aside and restored, or the sequences (reset after the apply).
+pub(crate) fn merge_steps(mode: Mode) -> Vec<Step> {
+    steps(mode)
+        .into_iter()
+        .filter(|s| matches!(s.action, Action::Sql { .. }))
+        .filter(|s| s.table != "truncate" && s.table != "sequences")
+        .collect()
 }
 
 /// The application tables replication fills, in fill order.
@@ -133,5 +146,17 @@ mod tests {
             assert!(pos("well") < pos(child), "{child} after well");
         }
         assert!(steps(Mode::None).is_empty());
+    }
+
+    #[test]
+    fn merge_stages_with_the_same_functions_and_truncates_nothing() {
+        let merge: Vec<_> = merge_steps(Mode::Subset).iter().map(|s| s.table).collect();
+        assert_eq!(merge[0], "xform_well");
+        assert_eq!(&merge[1..], TABLES);
+        for s in merge_steps(Mode::Full) {
+            let Action::Sql { sql, .. } = s.action else { panic!("{s:?}") };
+            assert!(sql.starts_with("SELECT "), "{sql}");
+            assert!(!sql.contains("TRUNCATE"), "{sql}");
+        }
     }
 }

@@ -1,16 +1,44 @@
 //! The report of a run: data first (JSON), rendered as a table by the caller.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::{Error, Mode};
+
+/// How a run writes the application tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Path {
+    /// Truncate, load bare tables, re-create keys and indexes: fast, but the tables are locked
+    /// (ACCESS EXCLUSIVE) for the run. For an empty target.
+    Bulk,
+    /// Stage, compare by key, apply only the difference with plain DML: readers never wait.
+    /// For a populated target.
+    Merge,
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Path::Bulk => "bulk",
+            Path::Merge => "merge",
+        })
+    }
+}
 
 /// Everything a run did and found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// Subset or full.
     pub mode: Mode,
+    /// The path taken.
+    pub path: Path,
+    /// Why that path (`--bulk`, `the target's replicated tables are empty`, ...).
+    pub path_reason: String,
+    /// `--plan`: staged and compared only; nothing in the application tables changed and
+    /// nothing was verified.
+    pub plan: bool,
     /// One entry per application table, in fill order.
     pub tables: Vec<TableReport>,
     /// Rows that were not created by replication and were discarded (`--discard-submissions`).
@@ -23,6 +51,10 @@ pub struct Report {
     pub keys_seconds: f64,
     /// Foreign keys, unique constraints and indexes set aside for the load (and re-created).
     pub keys_set_aside: usize,
+    /// Merge: wall time of the apply (the DML of the difference), seconds, retries included.
+    pub apply_seconds: f64,
+    /// Merge: how many times the apply ran (more than 1 after lock timeouts).
+    pub apply_attempts: u32,
     /// Wall time of the verification, seconds.
     pub verify_seconds: f64,
     /// Wall time of the COMMIT, seconds (deferred checks would run here; none are left).
@@ -66,6 +98,40 @@ pub struct TableReport {
     pub rows_per_second: f64,
     /// `None` when verified, else what did not match, with example keys.
     pub failure: Option<String>,
+    /// Merge: what the run changed (or, with `--plan`, would change); `None` on the bulk path.
+    pub changes: Option<Changes>,
+}
+
+/// The difference a merge applies to one table.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Changes {
+    /// The key the examples are given in: `well_tag_number` (for `well` and its children, the
+    /// child's well) or `bcgs_id`.
+    pub key: String,
+    /// Rows inserted.
+    pub inserted: i64,
+    /// Rows updated in place (a child row keeps its guid).
+    pub updated: i64,
+    /// Rows deleted.
+    pub deleted: i64,
+    /// Rows left as they were.
+    pub unchanged: i64,
+    /// Up to [`EXAMPLES`] distinct keys of inserted rows, ascending.
+    pub inserted_keys: Vec<i64>,
+    /// … of updated rows.
+    pub updated_keys: Vec<i64>,
+    /// … of deleted rows.
+    pub deleted_keys: Vec<i64>,
+}
+
+/// How many example keys of each kind a [`Changes`] lists.
+pub const EXAMPLES: usize = 10;
+
+impl Changes {
+    /// Rows inserted, updated or deleted.
+    pub fn total(&self) -> i64 {
+        self.inserted + self.updated + self.deleted
+    }
 }
 
 /// Rows a declared transform rule accounts for.
@@ -80,7 +146,7 @@ pub struct Rule {
 impl Report {
     /// Writes the report as pretty JSON to `dir/replicate-<mode>-<unix time>.json` and returns
     /// the path.
-    pub fn write_json(&self, dir: &Path) -> Result<PathBuf, Error> {
+    pub fn write_json(&self, dir: &std::path::Path) -> Result<PathBuf, Error> {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -93,6 +159,11 @@ impl Report {
         let text = serde_json::to_string_pretty(self).map_err(|e| io(std::io::Error::other(e)))?;
         std::fs::write(&path, text + "\n").map_err(io)?;
         Ok(path)
+    }
+
+    /// Rows a merge inserted, updated or deleted, all tables (0 on the bulk path).
+    pub fn rows_changed(&self) -> i64 {
+        self.tables.iter().filter_map(|t| t.changes.as_ref()).map(Changes::total).sum()
     }
 
     /// Rows loaded into all application tables.
@@ -119,6 +190,7 @@ impl TableReport {
             seconds: 0.0,
             rows_per_second: 0.0,
             failure: None,
+            changes: None,
         }
     }
 }

@@ -39,6 +39,9 @@ const CHILDREN: &[Child] = &[
     Child { table: "lithology_description", legacy: "wells_lithology_descriptions", skip: None },
 ];
 
+/// The child tables with a `filing_number` (set on rows that came from a submission).
+const FILING: &[&str] = &["screen", "production_data", "casing", "lithology_description"];
+
 /// The temporary copy of the legacy wells' keys and statuses the checks join, dropped at commit.
 pub(crate) const WELLS: &str = "replicate_verify_wells";
 
@@ -87,7 +90,8 @@ pub(crate) struct Check {
 }
 
 /// The checks of a run in `mode`, one per application table, in fill order.
-pub(crate) fn checks(mode: Mode) -> Vec<Check> {
+/// `xform` names the staging table of the wells (`xform_well`, or the merge's in its schema).
+pub(crate) fn checks(mode: Mode, xform: &str) -> Vec<Check> {
     let mut out = vec![
         Check {
             table: "bcgs_number",
@@ -119,7 +123,7 @@ pub(crate) fn checks(mode: Mode) -> Vec<Check> {
             ),
             rules: vec!["status filter (PENDING, REJECTED, NEW)", "NULL status"],
             staged_sql: Some(format!(
-                "SELECT count(*), {} FROM xform_well w",
+                "SELECT count(*), {} FROM {xform} w",
                 key_hash("w.well_tag_number", "true")
             )),
             loaded_sql: format!(
@@ -169,9 +173,12 @@ pub(crate) fn checks(mode: Mode) -> Vec<Check> {
             ),
             rules,
             staged_sql: None,
+            // Rows from submissions (a `filing_number`) are not replication's: the bulk path
+            // refuses or discards them, the merge leaves them as they are.
             loaded_sql: format!(
-                "SELECT count(*), {} FROM {table} w",
-                key_hash("w.well_tag_number", "true")
+                "SELECT count(*), {} FROM {table} w{}",
+                key_hash("w.well_tag_number", "true"),
+                if FILING.contains(&table) { " WHERE w.filing_number IS NULL" } else { "" }
             ),
             counts_orphans: full,
             diff_sql: format!(
@@ -228,10 +235,11 @@ pub(crate) fn judge(table: &str, m: &Measured) -> Option<String> {
 pub(crate) async fn verify(
     client: &impl tokio_postgres::GenericClient,
     mode: Mode,
+    xform: &str,
     reports: &mut Vec<TableReport>,
 ) -> Result<(), Error> {
     client.batch_execute(&wells_sql(mode)).await.map_err(Error::step("verify (legacy wells)"))?;
-    for check in checks(mode) {
+    for check in checks(mode, xform) {
         let step = |what: &str| format!("verify {} ({what})", check.table);
         let row =
             client.query_one(&check.source_sql, &[]).await.map_err(Error::step(step("source")))?;
@@ -341,7 +349,7 @@ mod tests {
         );
         assert!(wells_sql(Mode::Full).contains("WHERE true"));
         for mode in [Mode::Subset, Mode::Full] {
-            for c in checks(mode).iter().filter(|c| c.table != "bcgs_number") {
+            for c in checks(mode, "xform_well").iter().filter(|c| c.table != "bcgs_number") {
                 // Every check reads the scoped copy, none the legacy wells themselves.
                 for sql in [&c.source_sql, &c.diff_sql] {
                     assert!(sql.contains(WELLS), "{}: {sql}", c.table);
@@ -350,10 +358,10 @@ mod tests {
                 assert_eq!(c.counts_orphans, mode == Mode::Full && c.table != "well");
             }
         }
-        assert_eq!(checks(Mode::Full).len(), crate::plan::TABLES.len());
+        assert_eq!(checks(Mode::Full, "xform_well").len(), crate::plan::TABLES.len());
         // Orphans are counted in the source's pass, where its LEFT JOIN keeps them out of
         // every other count.
-        for c in checks(Mode::Full).iter().filter(|c| c.counts_orphans) {
+        for c in checks(Mode::Full, "xform_well").iter().filter(|c| c.counts_orphans) {
             assert!(c.source_sql.contains("LEFT JOIN"), "{}", c.table);
             assert!(c.source_sql.contains("w.well_id IS NOT NULL AND NOT"), "{}", c.table);
         }

@@ -6,6 +6,7 @@ mod connect_errors;
 mod faults;
 mod guards;
 mod health;
+mod merge_health;
 mod replicate_faults;
 mod secrets;
 mod signals;

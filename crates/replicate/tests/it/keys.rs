@@ -3,7 +3,9 @@
 
 use replicate::Mode;
 
-use crate::{coded_db, exec, local_legacy, run, texts};
+use replicate::Choice;
+
+use crate::{coded_db, exec, local_legacy, run_path, texts};
 
 /// Every constraint, index and NOT NULL column of `public` as the server prints them, with the
 /// flags a re-creation could get wrong (validated, deferrable, valid) and the comments.
@@ -58,7 +60,7 @@ async fn keys_and_indexes_come_back_exactly_as_they_were() {
     let oids = texts(t, OIDS).await;
 
     for mode in [Mode::Subset, Mode::Full] {
-        let report = run(t, mode).await;
+        let report = run_path(t, mode, Choice::Bulk).await;
         assert!(report.verified, "{report:#?}");
         // As migrated: 51 foreign keys, the plate number's unique key, 7 primary keys and 90
         // other indexes; casing's primary key stays here, CLUSTER is marked to use it.
@@ -101,7 +103,7 @@ async fn rows_that_break_a_key_fail_the_run_naming_it_and_change_nothing() {
     let Some(db) = coded_db("keys_broken").await else { return };
     let t = db.target();
     legacy_with_children(t).await;
-    let first = run(t, Mode::Full).await;
+    let first = run_path(t, Mode::Full, Choice::Bulk).await;
     assert!(first.verified);
     let good = state(t).await;
 
@@ -119,9 +121,9 @@ async fn rows_that_break_a_key_fail_the_run_naming_it_and_change_nothing() {
     ];
     for (breaks, names, detail) in cases {
         exec(t, breaks).await;
-        let err = replicate::replicate(t, &replicate::Options::new(Mode::Full), &mut |_| {})
-            .await
-            .expect_err(breaks);
+        let options =
+            replicate::Options { path: Choice::Bulk, ..replicate::Options::new(Mode::Full) };
+        let err = replicate::replicate(t, &options, &mut |_| {}).await.expect_err(breaks);
         let text = err.to_string();
         assert!(text.starts_with(names), "{breaks}: {text}");
         assert!(text.contains(detail), "{breaks}: {text}");

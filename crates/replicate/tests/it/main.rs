@@ -7,6 +7,7 @@ mod crafted;
 mod driver;
 mod fdw;
 mod keys;
+mod merge;
 
 use devdb::TestDb;
 use pg::Target;
@@ -43,7 +44,17 @@ pub(crate) async fn exec(target: &Target, sql: &str) {
 }
 
 pub(crate) async fn run(target: &Target, mode: replicate::Mode) -> replicate::Report {
-    replicate::replicate(target, &replicate::Options::new(mode), &mut |_| {})
+    run_path(target, mode, replicate::Choice::Auto).await
+}
+
+/// A run on the path given.
+pub(crate) async fn run_path(
+    target: &Target,
+    mode: replicate::Mode,
+    path: replicate::Choice,
+) -> replicate::Report {
+    let options = replicate::Options { path, ..replicate::Options::new(mode) };
+    replicate::replicate(target, &options, &mut |_| {})
         .await
         .unwrap_or_else(|e| panic!("replicate: {e}"))
 }
