@@ -247,11 +247,13 @@ pub async fn accept_checksum(
     let lock_options =
         LockOptions { application_name: APPLICATION_NAME.into(), ..Default::default() };
     let lock = Lock::acquire(target, &lock_options).await?;
-    ledger::ensure(&*conn).await?;
     let ledger_now = ledger::read(&*conn).await?;
     if !ledger_now.rows.contains(&key) {
         return Err(Error::NotApplied { migration: key.to_string() });
     }
+    // After the check, so a refusal changes nothing; a database Django migrated may lack the
+    // tool's table.
+    ledger::ensure(&*conn).await?;
     let previous = ledger_now.meta.get(&key).map(|meta| meta.checksum.clone());
     let accepted = Accepted { key, previous, checksum: m.checksum.clone() };
     if accepted.changed() {
