@@ -1,5 +1,6 @@
--- Replication drivers with the seed's names, signatures and split (gwells-domain §4.2), so a
--- pod can still run `psql -c 'SELECT db_replicate_step1(_subset_ind=>true)'` then
+-- Replication drivers with the seed's names, signatures and split (step 1 stages the wells and
+-- fills `bcgs_number`, `well`, screens and production; step 2 the other children), so a pod
+-- can still run `psql -c 'SELECT db_replicate_step1(_subset_ind=>true)'` then
 -- `psql -c 'SELECT db_replicate_step2()'`. `cargo xtask replicate` runs the same per-table
 -- functions itself, with counts, verification and a report.
 --

@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: each scenario of blueprint §9 against its baseline, in the same run.
+//! `cargo xtask bench`: each performance scenario against its baseline, in the same run.
 //!
 //! A scenario's candidate and baseline alternate (so drift hits both alike), after one warm-up
 //! each; the report gives min / median / max of each, the median ratio, the goal and whether it

@@ -22,7 +22,7 @@ impl Ctx {
         Ctx { database_url, root: workspace_root(), migrations_dir }
     }
 
-    /// The target database, chosen by the precedence of blueprint §4 and announced on stderr
+    /// The target database, chosen by `pg::Target::resolve`'s precedence and announced on stderr
     /// with the password masked. Without any setting, the dev server is started on demand.
     pub async fn target(&self) -> Result<Target> {
         let resolved = self.configured_target()?;

@@ -1,6 +1,6 @@
 //! The local backend: a cluster copied from a cached `initdb`, `postgres` spawned directly.
 //!
-//! `initdb` costs ~0.4 s and `pg_ctl -w` polls in 100 ms steps (devdb anchors §2.2), so the
+//! `initdb` costs ~0.4 s and `pg_ctl -w` polls in 100 ms steps, so the
 //! first server of a version runs `initdb` once into `target/devdb/initdb-<version>` and every
 //! server after that copies it (~30 ms) and spawns `postgres` itself, polling `postmaster.pid`
 //! for the `ready` status. Settings are non-durable: the data is throwaway. PostgreSQL refuses
@@ -163,7 +163,8 @@ fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16, settings: &[String
     }
 }
 
-/// Non-durable settings for throwaway data, loopback only (devdb anchors §4).
+/// Non-durable settings for throwaway data (fsync, synchronous_commit and full_page_writes off),
+/// loopback only.
 const SETTINGS: &[&str] = &[
     "listen_addresses=127.0.0.1",
     "fsync=off",

@@ -1,6 +1,6 @@
 //! The DDL of the setup, as statements: what is shown, and what is sent.
 //!
-//! Pure: nothing here touches a database. The sequence is the seed's (domain §2.1) with four
+//! Pure: nothing here touches a database. The sequence is the seed's FDW setup script's with four
 //! deliberate changes: the wrapper's extension is created only when no wrapper of that name
 //! exists (so the handler-less `oracle_fdw` wrapper of the tests, or one installed by other
 //! means, is used as is); the reader role is created if missing instead of dropped and

@@ -12,10 +12,11 @@ use tokio_postgres::config::Host;
 use crate::Error;
 
 /// Rows fetched per round trip (`prefetch` for oracle_fdw, `fetch_size` for postgres_fdw).
-/// The drivers' defaults (50 and 100) are tiny; replication anchors §7.5 advise 1,000–10,240.
+/// The drivers' defaults (50 and 100) are tiny: every round trip to a remote server costs a
+/// network latency, and oracle_fdw's and postgres_fdw's own guidance is 1,000–10,240 rows.
 pub(crate) const DEFAULT_BATCH_ROWS: u32 = 1000;
 
-/// The reader role of the seed's setup (domain §2.1 step 8).
+/// The reader role the seed's setup script creates and grants the foreign tables to.
 pub(crate) const DEFAULT_READER_ROLE: &str = "fdw_reader";
 
 /// Which foreign data wrapper, and the server options that go with it.

@@ -39,7 +39,7 @@ pub struct Summary {
     pub statuses: BTreeMap<String, i64>,
     /// Wells whose tag is in the subset range 100001..113567, any status.
     pub subset_wells: i64,
-    /// How many of the functional-test tags (domain §8) exist as ACCEPTED wells.
+    /// How many of the tags GWELLS's functional tests expect exist as ACCEPTED wells.
     pub functional_tags: i64,
     /// Rows a correct full replication writes, per target table.
     pub expected_full: BTreeMap<String, i64>,

@@ -1,8 +1,8 @@
 //! The synthetic stand-in of the legacy Oracle `WELLS` schema, for rehearsals without Oracle.
 //!
 //! [`create`] builds, in a PostgreSQL schema (default `wells`), the nine tables replication
-//! reads, shaped as `IMPORT FOREIGN SCHEMA "WELLS"` through oracle_fdw produces them (domain
-//! §2.2, §3.2; `schema.sql` declares the shape), and fills them with a deterministic generator
+//! reads, shaped as `IMPORT FOREIGN SCHEMA "WELLS"` through oracle_fdw produces them
+//! (`schema.sql` declares the shape and the type mapping), and fills them with a deterministic generator
 //! that runs inside the server: one `CREATE TABLE ... AS SELECT` per table, computed by parallel
 //! workers, every value a hash of the seed and the row's key (so the same seed gives the same
 //! content whatever the plan). The tables are UNLOGGED: a throwaway copy needs no WAL, and

@@ -290,7 +290,8 @@ async fn set_lock_timeout(
     client.batch_execute(&sql).await.map_err(db("cannot set `lock_timeout`"))
 }
 
-/// The rows a forward migration writes: every replaced migration, then itself (§3.6 rule 4).
+/// The rows a forward migration writes: every replaced migration, then itself (as Django
+/// records a squash: the replaced rows too, so either history reads as applied).
 fn rows_of(m: &Migration) -> impl Iterator<Item = &Key> {
     m.replaces.iter().chain(std::iter::once(&m.key))
 }

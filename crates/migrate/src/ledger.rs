@@ -1,6 +1,6 @@
 //! Reading and writing the ledgers: Django's `django_migrations` and `gwells_db_migration`.
 //!
-//! Rules from migration anchors §3.6: create Django's table only when missing, with its DDL;
+//! Django's own rules for its ledger: create its table only when missing, with its DDL;
 //! insert only `(app, name, applied)` and always supply `applied`; guard against duplicates
 //! with `WHERE NOT EXISTS` (there is no unique constraint); never touch rows of other apps.
 

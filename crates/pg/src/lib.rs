@@ -1,7 +1,8 @@
 //! Database plumbing shared by every gwells-db crate.
 //!
 //! * [`Target`]: which database a command talks to, resolved from flags and the environment with
-//!   the precedence of the blueprint (§4), printed with the password masked;
+//!   a fixed precedence (flag, `DATABASE_URL`, pod variables, dev server), printed with the
+//!   password masked;
 //! * [`quote`]: the one place where identifiers and literals become SQL text;
 //! * [`Lock`]: the tool's advisory lock, polled with a timeout that names the holder;
 //! * [`Conn`]: a connection whose server NOTICEs are captured instead of lost;

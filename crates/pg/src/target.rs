@@ -1,6 +1,6 @@
 //! Which database a command talks to.
 //!
-//! Precedence (blueprint §4): `--database-url`, `DATABASE_URL`, the database pod's variables
+//! Precedence: `--database-url`, `DATABASE_URL`, the database pod's variables
 //! (`POSTGRESQL_USER`, `POSTGRESQL_PASSWORD`, `POSTGRESQL_DATABASE`, host and port from
 //! `POSTGRESQL_SERVICE_HOST`/`_PORT` or `DATABASE_SERVICE_NAME`), else the dev server, which
 //! the caller (xtask) starts on demand. Resolution is pure: the environment is passed in.

@@ -1,6 +1,6 @@
 //! What a replication run does, in order, without touching a database.
 //!
-//! The steps are the seed's per-table functions in its fill order (gwells-domain §4.5):
+//! The steps are the seed's per-table functions in its fill order:
 //! staging, `bcgs_number`, `well`, then the children. Each step names the application table
 //! whose count its NOTICE reports, so the driver can turn notices into counts. Around the
 //! loads the driver sets the reloaded tables' keys and indexes aside and restores them

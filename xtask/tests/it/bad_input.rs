@@ -1,4 +1,4 @@
-//! The bad-input corpus (blueprint §10): each case is rejected with exit code 2, a message that
+//! The bad-input corpus: each case is rejected with exit code 2, a message that
 //! names the file and line or the variable, and the database exactly as it was.
 
 use std::path::Path;

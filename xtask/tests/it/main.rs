@@ -11,6 +11,7 @@ mod replicate_faults;
 mod secrets;
 mod signals;
 mod support;
+mod tidy;
 mod transcripts;
 
 use std::process::Output;
@@ -31,30 +32,12 @@ fn readme_documents_every_variable_the_workspace_reads() {
     assert!(missing.is_empty(), "README.md does not document {missing:?}");
 }
 
+/// Which commands `--help` lists is `tidy::the_readme_command_table_is_the_cli`'s to check.
 #[test]
-fn help_lists_every_command_with_examples() {
+fn help_has_examples() {
     let out = xtask(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
-    let help = text(&out.stdout);
-    for command in [
-        "db",
-        "migrate",
-        "codes",
-        "fdw",
-        "replicate",
-        "rehearse",
-        "reset",
-        "admin",
-        "health",
-        "ci",
-        "bench",
-    ] {
-        assert!(
-            help.contains(&format!("\n  {command} ")),
-            "`{command}` missing from --help:\n{help}"
-        );
-    }
-    assert!(help.contains("Examples:"), "{help}");
+    assert!(text(&out.stdout).contains("Examples:"), "{}", text(&out.stdout));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Secrets (blueprint §5, §10, §11): every command run with planted secrets in `FDW_PASS`, the
+//! Secrets: every command run with planted secrets in `FDW_PASS`, the
 //! database password and the admin password, against a server of its own that records what a
 //! hostile reader would look at — `log_statement = all`, `log_min_error_statement = error`,
 //! `log_connections = on`, `pg_stat_statements.track = all` — while `pg_stat_activity` is

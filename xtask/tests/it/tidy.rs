@@ -1,0 +1,216 @@
+//! Tidy checks, as plain tests (rust-analyzer's `tidy.rs`): the facts a review would otherwise
+//! have to remember — the code map lists every crate, the README's command table is the CLI,
+//! environment variables are read through one registry, comments cite only what is in the
+//! repository, the fuzz targets still compile, and no dependency is unused.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{support, xtask};
+use support::text;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dirs` (relative to the root) whose name ends in one of `exts`.
+fn files(dirs: &[&str], exts: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        for entry in walkdir::WalkDir::new(root().join(dir)).into_iter().filter_map(Result::ok) {
+            let path = entry.into_path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if path.is_file() && exts.iter().any(|e| name.ends_with(e)) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rel(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+}
+
+#[test]
+fn every_crate_has_a_heading_in_the_code_map() {
+    let map = read(&root().join("ARCHITECTURE.md"));
+    let headings: Vec<&str> = map.lines().filter(|l| l.starts_with("### ")).collect();
+    let mut crates: Vec<String> = std::fs::read_dir(root().join("crates"))
+        .expect("crates/")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("Cargo.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    crates.sort();
+    assert!(crates.len() >= 10, "{crates:?}");
+    let missing: Vec<&String> = crates
+        .iter()
+        .filter(|c| !headings.iter().any(|h| h.contains(&format!("`crates/{c}`"))))
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md has no `### crates/NAME` heading for {missing:?}");
+}
+
+/// The commands `--help` of `args` lists, without `help`.
+fn subcommands(args: &[&str]) -> Vec<String> {
+    let mut all = args.to_vec();
+    all.push("--help");
+    let out = xtask(&all);
+    assert_eq!(out.status.code(), Some(0), "{all:?}: {}", text(&out.stderr));
+    let help = text(&out.stdout);
+    let Some(section) = help.split("\nCommands:\n").nth(1) else { return Vec::new() };
+    section
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   ")) // a wrapped description
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every runnable command path of the CLI: `migrate`, `db up`, ...
+fn cli_commands() -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    for command in subcommands(&[]) {
+        let subs = subcommands(&[&command]);
+        if subs.is_empty() {
+            paths.insert(command);
+        } else {
+            paths.extend(subs.iter().map(|s| format!("{command} {s}")));
+        }
+    }
+    paths
+}
+
+/// The leading lowercase words of `piece` (the command path before its arguments).
+fn words(piece: &str) -> Vec<String> {
+    piece
+        .split_whitespace()
+        .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .take_while(|w| !w.starts_with('-'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The command paths of the README's command table. A row's first cell is
+/// `` `cargo xtask CMD [SUB] ...` `` followed by ` / `-separated siblings: of `SUB` when the
+/// first names one (`db up / down`), else of `CMD` (`reset / protect / unprotect`).
+fn readme_commands() -> BTreeSet<String> {
+    let readme = read(&root().join("README.md"));
+    let mut paths = BTreeSet::new();
+    for line in readme.lines().filter(|l| l.starts_with("| `cargo xtask ")) {
+        let cell = line.trim_start_matches('|').split(" | ").next().unwrap_or_default();
+        let cell = cell.replace('`', "");
+        let cell = cell.trim();
+        let mut pieces = cell.split(" / ");
+        let first = words(pieces.next().unwrap_or_default().trim_start_matches("cargo xtask "));
+        let (parent, head) = match first.as_slice() {
+            [command] => (None, command.clone()),
+            [command, sub, ..] => (Some(command.clone()), format!("{command} {sub}")),
+            [] => panic!("README row names no command: {line}"),
+        };
+        paths.insert(head);
+        for piece in pieces {
+            let Some(word) = words(piece).into_iter().next() else { continue };
+            paths.insert(match &parent {
+                Some(command) => format!("{command} {word}"),
+                None => word,
+            });
+        }
+    }
+    paths
+}
+
+#[test]
+fn the_readme_command_table_is_the_cli() {
+    let (cli, readme) = (cli_commands(), readme_commands());
+    assert!(cli.len() >= 20, "{cli:?}");
+    let undocumented: Vec<&String> = cli.difference(&readme).collect();
+    let unknown: Vec<&String> = readme.difference(&cli).collect();
+    assert!(
+        undocumented.is_empty() && unknown.is_empty(),
+        "README.md's command table and the CLI differ:\n  not in the README: \
+         {undocumented:?}\n  not in the CLI: {unknown:?}"
+    );
+}
+
+#[test]
+fn environment_variables_are_read_only_through_the_registry() {
+    let registry = root().join("crates/pg/src/vars.rs");
+    let mut offenders = Vec::new();
+    for file in files(&["crates", "xtask/src"], &[".rs"]) {
+        if file == registry || rel(&file).contains("/tests/") {
+            continue;
+        }
+        for (n, line) in read(&file).lines().enumerate() {
+            if line.contains("env::var(\"") || line.contains("env::var_os(\"") {
+                offenders.push(format!("{}:{}: {}", rel(&file), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "read these through a constant of crates/pg/src/vars.rs (and document it in the \
+         README):\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn comments_cite_only_documents_in_the_repository() {
+    // The design documents live outside the repository; a comment states the fact instead.
+    const OUTSIDE: &[&str] = &["blueprint", "anchors §", "domain §", "gwells-domain", "§"];
+    let mut offenders = Vec::new();
+    let dirs = ["crates", "xtask", "migrations", "scripts", "fuzz/fuzz_targets", ".ci"];
+    for file in files(&dirs, &[".rs", ".sql", ".toml", ".sh", "run"]) {
+        if file.ends_with("xtask/tests/it/tidy.rs") {
+            continue; // the list above
+        }
+        for (n, line) in read(&file).lines().enumerate() {
+            if OUTSIDE.iter().any(|word| line.contains(word)) {
+                offenders.push(format!("{}:{}: {}", rel(&file), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "comments citing documents outside the repository:\n{}", {
+        offenders.join("\n")
+    });
+}
+
+#[test]
+fn the_fuzz_targets_compile() {
+    // `fuzz/` is a workspace of its own, so `cargo build --workspace` never sees it.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
+        .arg("--no-default-features") // no libFuzzer C++ to compile for a check
+        .env("CARGO_TARGET_DIR", root().join("target/tidy-fuzz"))
+        .current_dir(root())
+        .output()
+        .expect("run cargo check");
+    assert!(out.status.success(), "cargo check of fuzz/ failed:\n{}", text(&out.stderr));
+}
+
+#[test]
+fn no_dependency_is_unused() {
+    let out = std::process::Command::new("cargo-machete").arg(root()).output();
+    let out = match out {
+        Ok(out) => out,
+        Err(_) => {
+            assert!(!pg::vars::in_ci(), "cargo-machete is missing (.ci/run installs it)");
+            eprintln!("SKIP no_dependency_is_unused: `cargo install cargo-machete` to run it");
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "cargo machete found unused dependencies:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
