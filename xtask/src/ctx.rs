@@ -98,16 +98,25 @@ pub fn say(line: &str) {
     eprintln!("{line}");
 }
 
-/// Data for stdout, as given; progress goes through [`say`].
-#[allow(clippy::print_stdout)]
+/// Data for stdout, as given; progress goes through [`say`]. A reader that went away
+/// (`cargo xtask showmigrations | head`) ends the process quietly with exit 0, as ripgrep
+/// does, instead of the panic `print!` gives.
+#[allow(clippy::print_stderr)]
 pub fn print(text: &str) {
-    print!("{text}");
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
 }
 
-/// A line of data for stdout.
-#[allow(clippy::print_stdout)]
+/// A line of data for stdout (see [`print`]).
 pub fn print_line(line: &str) {
-    println!("{line}");
+    print(&format!("{line}\n"));
 }
 
 /// The workspace root: the parent of this crate's directory.

@@ -52,7 +52,6 @@ enum DbCommand {
     },
 }
 
-#[allow(clippy::print_stdout)]
 pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     match args.command {
         DbCommand::Up { backend } => {
@@ -83,16 +82,19 @@ pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
             };
             let status = server.status();
             if json {
-                println!("{}", serde_json::to_string_pretty(&status)?);
+                crate::ctx::print_line(&serde_json::to_string_pretty(&status)?);
             } else {
-                println!("backend:  {}", status.backend);
-                println!("version:  {}", status.version);
-                println!("url:      {}", server.target().with_dbname(devdb::DEV_DATABASE));
+                crate::ctx::print_line(&format!("backend:  {}", status.backend));
+                crate::ctx::print_line(&format!("version:  {}", status.version));
+                crate::ctx::print_line(&format!(
+                    "url:      {}",
+                    server.target().with_dbname(devdb::DEV_DATABASE)
+                ));
                 match (&status.container, &status.log) {
-                    (Some(id), _) => println!("container: {id}"),
+                    (Some(id), _) => crate::ctx::print_line(&format!("container: {id}")),
                     (None, Some(log)) => {
-                        println!("pid:      {}", status.pid);
-                        println!("log:      {}", log.display());
+                        crate::ctx::print_line(&format!("pid:      {}", status.pid));
+                        crate::ctx::print_line(&format!("log:      {}", log.display()));
                     }
                     _ => {}
                 }
@@ -103,7 +105,9 @@ pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
             let server = running().await?;
             // The dev server's credentials are generated and throwaway; printing them is this
             // command's purpose (`psql "$(cargo xtask db url)"`).
-            println!("{}", server.target().with_dbname(devdb::DEV_DATABASE).url_with_password());
+            crate::ctx::print_line(
+                &server.target().with_dbname(devdb::DEV_DATABASE).url_with_password(),
+            );
             Ok(OK)
         }
         DbCommand::Psql { args } => {

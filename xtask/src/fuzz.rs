@@ -64,7 +64,6 @@ struct Outcome {
     panic: Option<String>,
 }
 
-#[allow(clippy::print_stdout)]
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     let targets = chosen(&args.targets)?;
     if args.seconds == 0 {
@@ -89,7 +88,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         outcomes.push(fuzz_one(ctx, &work, target, sanitizer, args.asan, args.seconds).await?);
     }
 
-    println!("{}", table(&outcomes));
+    crate::ctx::print_line(&table(&outcomes).to_string());
     let mut code = OK;
     for o in &outcomes {
         if !o.crashes.is_empty() {

@@ -50,9 +50,6 @@ pub struct ResetArgs {
     /// The exact name of the database: required unless its server was started by this tool.
     #[arg(long, value_name = "DBNAME")]
     confirm: Option<String>,
-    /// Keep the FDW's server and foreign schema (the default).
-    #[arg(long, conflicts_with = "drop_fdw")]
-    keep_fdw: bool,
     /// Also drop the foreign servers, their user mappings and the foreign schemas.
     #[arg(long)]
     drop_fdw: bool,

@@ -564,6 +564,30 @@ const CASES: &[Case] = &[
         setup: |_| (args(&["migrate", "--accept-checksum", "gwells"]), vec![]),
         names: &["<NAME>"],
     },
+    // connection strings and flags
+    Case {
+        name: "an unknown option in a URL is named",
+        setup: |_| {
+            let url = "postgres://u@db.example/gwells?frobnicate=1";
+            (args(&["migrate", "--check"]), vec![("DATABASE_URL", url.into())])
+        },
+        names: &["`DATABASE_URL`", "unknown option `frobnicate`"],
+    },
+    Case {
+        name: "an unterminated quoted value in a connection string",
+        setup: |_| (args(&["health"]), vec![("DATABASE_URL", "host=h password='abc".into())]),
+        names: &["`DATABASE_URL`", "unterminated quoted connection parameter value"],
+    },
+    Case {
+        name: "--accept-checksum of an unknown app",
+        setup: |_| (args(&["migrate", "--accept-checksum", "nosuchapp", "0001_initial"]), vec![]),
+        names: &["nosuchapp"],
+    },
+    Case {
+        name: "bench with no runs",
+        setup: |_| (args(&["bench", "--runs", "0", "clone"]), vec![]),
+        names: &["`--runs` must be at least 1"],
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread")]
@@ -592,7 +616,7 @@ async fn every_bad_input_is_rejected_by_name_with_the_database_unchanged() {
             failures.push(format!("{}: the database changed", case.name));
         }
     }
-    assert!(CASES.len() >= 30, "the corpus has {} cases", CASES.len());
+    assert!(CASES.len() > 50, "the corpus has {} cases", CASES.len());
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n\n{}",

@@ -72,3 +72,29 @@ fn an_unknown_bench_scenario_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown scenario `warp-speed`"));
 }
+
+/// `cargo xtask fdw sql | head -1`: a reader that goes away ends the command quietly, exit 0,
+/// not with Rust's "failed printing to stdout" panic (exit 101).
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let mut child = support::xtask()
+        .args(["fdw", "sql"])
+        .envs([
+            ("FDW_NAME", "wells_oradb"),
+            ("FDW_FOREIGN_SERVER", "//nrk1-scan.example/envprod1"),
+            ("FDW_USER", "proxy_wells_gwells"),
+            ("FDW_PASS", "x"),
+            ("FDW_FOREIGN_SCHEMA", "WELLS"),
+            ("FDW_SCHEMA", "wells"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn xtask");
+    // The read end closes before the process has started writing: its write gets EPIPE.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use devdb::TestDb;
 
-use crate::support::{Points, database, kill_after, schema_fingerprint, text, xtask};
+use crate::support::{Points, database, kill_mid_run, schema_fingerprint, text, xtask};
 
 /// Wells in the stand-in: a full run of a few seconds, long enough to land kills in every phase.
 const WELLS: u32 = 4_000;
@@ -103,10 +103,11 @@ async fn replicate_killed_at_random_points_keeps_its_keys_and_converges_on_rerun
     assert_eq!(counts(t).await, want);
 
     let mut points = Points(2018);
-    let mut killed = 0;
     for _ in 0..10 {
         let delay = Duration::from_millis(points.next_below(window.as_millis() as u64));
-        killed += usize::from(kill_after(spawn(t), delay));
+        // A run that ends before its kill leaves a whole replication, as the calibration did,
+        // so the shorter retry can run on the same database.
+        let ((), delay, _) = kill_mid_run(delay, |_| async { ((), spawn(t)) }).await;
         wait_for_rollback(t).await;
         // Atomic: the previous replication, or this one whole if its COMMIT landed; never a
         // table without its keys or indexes.
@@ -117,7 +118,6 @@ async fn replicate_killed_at_random_points_keeps_its_keys_and_converges_on_rerun
         assert_eq!(schema_fingerprint(t).await, schema, "kill at {delay:?}: re-run's definitions");
         assert_eq!(counts(t).await, want, "kill at {delay:?}: the re-run's rows");
     }
-    assert!(killed >= 5, "only {killed} of 10 kills landed mid-run");
 }
 
 #[tokio::test(flavor = "multi_thread")]
