@@ -5,9 +5,12 @@
 //! runs the same per-table functions ([`replicate`]): it resolves the [`Mode`], refuses to
 //! destroy rows replication did not create, holds the tool's advisory lock, turns NOTICEs into
 //! per-table counts, verifies source → staging → application counts and key hashes against
-//! declared rules, and returns a [`Report`]. For speed it loads bare tables: the reloaded
-//! tables' foreign keys and secondary indexes are set aside and re-created from their captured
-//! definitions, all in the run's one transaction.
+//! declared rules, and returns a [`Report`]. Into an empty target it takes the bulk [`Path`]:
+//! for speed it loads bare tables, the reloaded tables' foreign keys and secondary indexes set
+//! aside and re-created from their captured definitions, all in the run's one transaction
+//! (which locks the tables for the run). Into a populated one it merges (`merge`): the same
+//! functions fill staging copies in the tool's own schema, and only the difference is applied
+//! with plain DML, so readers never wait; each table's [`Changes`] go into the report.
 //!
 //! It deliberately does not create the legacy stand-in (`legacy`) or the foreign schema (`fdw`).
 

@@ -1,5 +1,7 @@
 //! The driver: the per-table functions in fill order on one connection, in one transaction,
-//! under the tool's advisory lock, with counts from their NOTICEs, then verification.
+//! under the tool's advisory lock, with counts from their NOTICEs, then verification; on the
+//! bulk path into the application tables, on the merge path into staging copies whose
+//! difference is then applied (`merge`).
 //!
 //! One transaction (the seed used two) because a failed or killed run must leave the previous
 //! data in place: a re-run then converges, and no wells are ever left without children. The
