@@ -22,6 +22,7 @@ Examples:
   cargo xtask bench                       # every scenario, 10 runs each
   cargo xtask bench server-start clone    # some scenarios
   cargo xtask bench --runs 20 --json      # JSON on stdout (always written to target/bench/)
+  cargo xtask bench --smoke               # every scenario once, small (CI)
 
 Scenarios: server-start, container-start, clone, migrate-apply, codes-load, codes-load-empty,
 migrate-check, reset, replicate-vs-copy, replicate-vs-seed (heavy: ~1M rows per run; try
@@ -36,6 +37,10 @@ pub struct Args {
     /// Print the JSON report on stdout instead of the table.
     #[arg(long)]
     json: bool,
+    /// Every scenario once (`--runs 1`) on a small stand-in of 2,000 wells: what CI runs, so
+    /// a broken scenario fails it. Its figures are not judged.
+    #[arg(long)]
+    smoke: bool,
 }
 
 type Measure<'a> = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = Result<Duration>> + 'a>> + 'a>;
@@ -100,7 +105,6 @@ const ALL: &[&str] = &[
     "replicate-online",
 ];
 
-#[allow(clippy::print_stdout)]
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     let wanted: Vec<&str> = if args.scenarios.is_empty() {
         ALL.to_vec()
@@ -118,7 +122,14 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     if args.runs == 0 {
         return Err(bad_input(anyhow::anyhow!("`--runs` must be at least 1")));
     }
-    let env = Env::new(ctx).await?;
+    let (runs, wells) = if args.smoke { (1, SMOKE_WELLS) } else { (args.runs, WELLS) };
+    if args.smoke {
+        say(&format!(
+            "bench: smoke run: one run per side, the replication scenarios on {SMOKE_WELLS} wells \
+             (their labels name the full {WELLS}); the figures are not judged"
+        ));
+    }
+    let env = Env::new(ctx, wells).await?;
     let mut outcomes = Vec::new();
     for name in wanted {
         // Without an image the container backend would fail on its first start (no registry
@@ -146,10 +157,8 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
             "replicate-online" => replicate_merge(&env, "replicate-online").await?,
             _ => unreachable!("validated above"),
         };
-        say(&format!("bench: {name} ({} runs per side)", args.runs));
-        outcomes.push(
-            measure(scenario, args.runs).await.with_context(|| format!("scenario `{name}`"))?,
-        );
+        say(&format!("bench: {name} ({runs} runs per side)"));
+        outcomes.push(measure(scenario, runs).await.with_context(|| format!("scenario `{name}`"))?);
     }
     let report = serde_json::json!({
         "machine": machine(),
@@ -162,9 +171,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     std::fs::write(&path, serde_json::to_string_pretty(&report)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::ctx::print_line(&serde_json::to_string_pretty(&report)?);
     } else {
-        println!("{}", table(&outcomes));
+        crate::ctx::print_line(&table(&outcomes).to_string());
     }
     say(&format!("bench: report written to {}", path.display()));
     Ok(OK)
@@ -255,7 +264,14 @@ fn table(outcomes: &[Outcome]) -> comfy_table::Table {
 }
 
 /// Shared state: paths, binaries, and one local server for the database scenarios.
+/// Wells of the replication scenarios' stand-in: the real legacy database's order of size.
+const WELLS: u32 = 111_000;
+/// Wells of the stand-in in a `--smoke` run.
+const SMOKE_WELLS: u32 = 2_000;
+
 struct Env {
+    /// Wells of the replication scenarios' stand-in.
+    wells: u32,
     migrations: PathBuf,
     codetables: PathBuf,
     bins: Option<devdb::Binaries>,
@@ -263,8 +279,9 @@ struct Env {
 }
 
 impl Env {
-    async fn new(ctx: &Ctx) -> Result<Env> {
+    async fn new(ctx: &Ctx, wells: u32) -> Result<Env> {
         Ok(Env {
+            wells,
             migrations: ctx.migrations_dir(),
             codetables: ctx.codetables_dir(),
             bins: devdb::Binaries::find().ok(),
@@ -723,14 +740,13 @@ async fn replicate(target: &pg::Target) -> Result<Duration> {
     Ok(took)
 }
 
-/// The stand-in of 111k wells and the copy's tables, built on first use.
+/// The stand-in (111k wells, or the smoke run's few) and the copy's tables, built on first use.
 async fn shared(env: &Env) -> Result<&'static Shared> {
-    const WELLS: u32 = 111_000;
     SHARED
         .get_or_try_init(|| async {
             let admin = env.admin().await?;
             let legacy_db = env.database("bench_legacy", None).await?;
-            let spec = legacy::Spec { wells: WELLS, ..legacy::Spec::default() };
+            let spec = legacy::Spec { wells: env.wells, ..legacy::Spec::default() };
             legacy::create(&legacy_db, &spec).await?;
             let fdw = fdw::Spec::rehearsal(&admin, "bench_legacy", &spec.schema);
             // The copy's source: the replicated rows, in the application's shape, as bare

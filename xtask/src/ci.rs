@@ -18,7 +18,7 @@ use crate::exit::{OK, bad_input};
 #[command(after_help = "\
 Examples:
   cargo xtask ci                          # everything CI runs
-  cargo xtask ci --skip-lint              # tests and rehearsal only
+  cargo xtask ci --skip-lint              # tests, rehearsal and bench smoke run only
   cargo xtask ci --backend docker         # tests against a container instead of a local cluster
   cargo xtask ci -- -E 'package(migrate)' # arguments after -- go to cargo nextest run")]
 pub struct Args {
@@ -28,6 +28,9 @@ pub struct Args {
     /// Skip the subset rehearsal.
     #[arg(long)]
     skip_rehearse: bool,
+    /// Skip the bench smoke run (every scenario once, small; figures not judged).
+    #[arg(long)]
+    skip_bench: bool,
     /// Backend of the test server: local, docker or auto.
     #[arg(long, env = "GWELLS_DEVDB_BACKEND", default_value = "auto")]
     backend: String,
@@ -75,5 +78,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     };
     server.stop().await;
     result.context("tests failed")?;
+    if !args.skip_bench {
+        // Nothing else runs the bench: a scenario that broke would go unseen until someone
+        // measured.
+        say("ci: bench smoke run");
+        cmd!(sh, "cargo xtask bench --smoke").run().context("a bench scenario failed")?;
+    }
     Ok(OK)
 }

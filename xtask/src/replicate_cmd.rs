@@ -146,14 +146,13 @@ pub async fn run_with_progress(
 }
 
 /// Prints the report, writes its JSON, and chooses the exit code.
-#[allow(clippy::print_stdout)]
 pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
     let dir = ctx.target_dir().join("reports");
     let path = report.write_json(&dir).context("cannot write the replication report")?;
     if json {
-        println!("{}", serde_json::to_string_pretty(report).context("report as JSON")?);
+        crate::ctx::print_line(&serde_json::to_string_pretty(report).context("report as JSON")?);
     } else {
-        println!("{}", render(report));
+        crate::ctx::print_line(&render(report));
     }
     say(&format!("replicate: report written to {}", path.display()));
     if report.plan {
