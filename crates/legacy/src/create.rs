@@ -88,13 +88,7 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
     let schema = pg::quote::ident(&spec.schema)
         .map_err(|_| Error::BadSchema { schema: spec.schema.clone() })?;
     let s = spec.schema.as_str();
-    let options = pg::LockOptions {
-        application_name: "gwells-db legacy".to_string(),
-        ..pg::LockOptions::default()
-    };
-    let lock = pg::Lock::acquire(target, &options).await.map_err(Error::pg(s, "locking"))?;
-    let mut conn =
-        pg::connect(target, "gwells-db legacy").await.map_err(Error::pg(s, "connecting"))?;
+    let (lock, mut conn) = locked(target, s).await?;
     let existing: Option<Option<String>> = conn
         .query_opt(
             "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1",
@@ -302,4 +296,20 @@ pub async fn content_hash(target: &pg::Target, schema: &str) -> Result<String, E
     let hash: String =
         conn.query_one(&sql, &[]).await.map_err(Error::db(schema, "hashing"))?.get(0);
     Ok(hash)
+}
+
+/// The tool's advisory lock on `target` and a connection of its own, as the generator and
+/// `mutate` both work: under the lock, named `gwells-db legacy` in `pg_stat_activity`.
+pub(crate) async fn locked(
+    target: &pg::Target,
+    schema: &str,
+) -> Result<(pg::Lock, pg::Conn), Error> {
+    let options = pg::LockOptions {
+        application_name: "gwells-db legacy".to_string(),
+        ..pg::LockOptions::default()
+    };
+    let lock = pg::Lock::acquire(target, &options).await.map_err(Error::pg(schema, "locking"))?;
+    let conn =
+        pg::connect(target, "gwells-db legacy").await.map_err(Error::pg(schema, "connecting"))?;
+    Ok((lock, conn))
 }

@@ -78,13 +78,7 @@ pub async fn mutate(target: &pg::Target, mutation: &Mutation) -> Result<Mutated,
     if !(mutation.fraction > 0.0 && mutation.fraction <= 0.1) {
         return Err(Error::BadFraction { fraction: mutation.fraction });
     }
-    let options = pg::LockOptions {
-        application_name: "gwells-db legacy".to_string(),
-        ..pg::LockOptions::default()
-    };
-    let lock = pg::Lock::acquire(target, &options).await.map_err(Error::pg(s, "locking"))?;
-    let mut conn =
-        pg::connect(target, "gwells-db legacy").await.map_err(Error::pg(s, "connecting"))?;
+    let (lock, mut conn) = crate::create::locked(target, s).await?;
     let comment: Option<String> = conn
         .query_opt(
             "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1",
