@@ -11,6 +11,7 @@ use pg::vars;
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{self, bad_input};
+use crate::fdw_spec::{self, SpecFlags};
 
 #[derive(clap::Args)]
 #[command(after_help = "\
@@ -42,31 +43,6 @@ pub struct Args {
     command: Command,
 }
 
-#[derive(clap::Args, Default)]
-struct SpecFlags {
-    /// `oracle_fdw` or `postgres_fdw` [default: from the form of FDW_FOREIGN_SERVER].
-    #[arg(long, global = true, value_name = "DRIVER")]
-    driver: Option<String>,
-    /// Foreign server name [default: FDW_NAME].
-    #[arg(long, global = true, value_name = "NAME")]
-    name: Option<String>,
-    /// Oracle connect string or PostgreSQL URL [default: FDW_FOREIGN_SERVER].
-    #[arg(long, global = true, value_name = "SERVER")]
-    foreign_server: Option<String>,
-    /// Remote user [default: FDW_USER]. The password is read from FDW_PASS only.
-    #[arg(long, global = true, value_name = "USER")]
-    user: Option<String>,
-    /// Remote schema, exact case [default: FDW_FOREIGN_SCHEMA].
-    #[arg(long, global = true, value_name = "SCHEMA")]
-    foreign_schema: Option<String>,
-    /// Local schema for the foreign tables [default: FDW_SCHEMA].
-    #[arg(long, global = true, value_name = "SCHEMA")]
-    schema: Option<String>,
-    /// Role to grant `fdw_reader` to [default: POSTGRESQL_USER, else nobody].
-    #[arg(long, global = true, value_name = "ROLE")]
-    grant_to: Option<String>,
-}
-
 #[derive(clap::Subcommand)]
 enum Command {
     /// Create extension, server, user mapping, schema, foreign tables and reader role.
@@ -93,7 +69,7 @@ enum Command {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let spec = spec(&args.flags)?;
+    let spec = fdw_spec::spec(&args.flags)?;
     match args.command {
         Command::Sql => {
             let mut out = String::new();
@@ -165,36 +141,4 @@ fn is_bad_input(err: &fdw::Error) -> bool {
         | fdw::Error::ApplicationSchema { .. } => true,
         fdw::Error::Apply { .. } | fdw::Error::Db { .. } | fdw::Error::LockFile { .. } => false,
     }
-}
-
-/// The spec `fdw setup` uses without flags: the `FDW_*` variables, the reader role granted to
-/// `POSTGRESQL_USER`. Reset's FDW phase uses it too, so both store the same fingerprint.
-pub(crate) fn spec_from_env() -> anyhow::Result<fdw::Spec> {
-    spec(&SpecFlags::default())
-}
-
-fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {
-    let driver = flags
-        .driver
-        .as_deref()
-        .map(str::parse::<fdw::DriverKind>)
-        .transpose()
-        .map_err(bad_input)?;
-    let env = |name: &str| {
-        let flag = match name {
-            vars::FDW_NAME => &flags.name,
-            vars::FDW_FOREIGN_SERVER => &flags.foreign_server,
-            vars::FDW_USER => &flags.user,
-            vars::FDW_FOREIGN_SCHEMA => &flags.foreign_schema,
-            vars::FDW_SCHEMA => &flags.schema,
-            _ => &None,
-        };
-        flag.clone().or_else(|| std::env::var(name).ok())
-    };
-    let grantee = flags
-        .grant_to
-        .clone()
-        .or_else(|| std::env::var(vars::POSTGRESQL_USER).ok().filter(|u| !u.is_empty()));
-    let spec = fdw::Spec::from_env_with(&env, driver).map_err(bad_input)?;
-    Ok(spec.with_grantee(grantee.as_deref()))
 }

@@ -15,6 +15,7 @@ mod ci;
 mod codes_cmd;
 mod db;
 mod fdw_cmd;
+mod fdw_spec;
 mod fuzz;
 mod health;
 mod interrupt;
@@ -22,6 +23,7 @@ mod legacy;
 mod migrate_cmd;
 mod rehearse;
 mod replicate_cmd;
+mod replication;
 mod reset;
 mod setup;
 

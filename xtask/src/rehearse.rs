@@ -143,7 +143,7 @@ async fn rehearse(
 
     let t = Instant::now();
     let options = replicate::Options::new(mode);
-    let report = crate::replicate_cmd::run_with_progress(&target, &options)
+    let report = crate::replication::run_with_progress(&target, &options)
         .await
         .context("replication failed")?;
     phases.time("replicate", t);
@@ -164,7 +164,7 @@ async fn rehearse(
             ));
         }
     }
-    let code = crate::replicate_cmd::finish(&report, ctx, args.json)?;
+    let code = crate::replication::finish(&report, ctx, args.json)?;
     if !mismatches.is_empty() {
         bail!(
             "the replicated counts differ from the generator's distribution: {}",
@@ -181,11 +181,11 @@ async fn rehearse(
         legacy::mutate(&legacy_db, &mutation).await.context("cannot mutate the stand-in")?;
     phases.time("mutate", t);
     let t = Instant::now();
-    let merged = crate::replicate_cmd::run_with_progress(&target, &options)
+    let merged = crate::replication::run_with_progress(&target, &options)
         .await
         .context("the merge re-run failed")?;
     phases.time("merge", t);
-    let merge_code = crate::replicate_cmd::finish(&merged, ctx, args.json)?;
+    let merge_code = crate::replication::finish(&merged, ctx, args.json)?;
     let differences = unexpected_changes(&merged, &mutated, mode);
     if merged.path != replicate::Path::Merge || !differences.is_empty() {
         bail!(

@@ -93,7 +93,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .iter()
         .any(|v| env(v).is_some());
     // As `fdw setup` builds it, so both store the same fingerprint.
-    let fdw_spec = if fdw_configured { Some(crate::fdw_cmd::spec_from_env()?) } else { None };
+    let fdw_spec = if fdw_configured { Some(crate::fdw_spec::spec_from_env()?) } else { None };
     let sources = admin::Sources { env: &env, secret_dir: None, password: None };
     let account = if admin::Account::configured(&sources).map_err(bad_input)? {
         Some(admin::Account::from_sources(&sources).map_err(bad_input)?)
