@@ -7,6 +7,7 @@ mod faults;
 mod guards;
 mod health;
 mod merge_health;
+mod product;
 mod replicate_faults;
 mod secrets;
 mod signals;
