@@ -28,6 +28,7 @@ mod error;
 mod guard;
 mod health;
 mod marker;
+mod phase;
 mod run;
 mod template;
 
@@ -36,5 +37,6 @@ pub use error::{BoxError, Error};
 pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
 pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
-pub use run::{Left, Options, Phase, PhaseReport, run};
+pub use phase::{Phase, PhaseReport};
+pub use run::{Left, Options, run};
 pub use template::{Kept, Template, kept, lost};
