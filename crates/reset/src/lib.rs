@@ -26,6 +26,7 @@ mod drop;
 mod error;
 mod guard;
 mod marker;
+mod phase;
 mod run;
 mod template;
 
@@ -33,5 +34,6 @@ pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
 pub use error::{BoxError, Error};
 pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
-pub use run::{Left, Options, Phase, PhaseReport, run};
+pub use phase::{Phase, PhaseReport};
+pub use run::{Left, Options, run};
 pub use template::{Kept, Template, kept, lost};
