@@ -60,12 +60,18 @@ pub fn is_code_table(table: &str) -> bool {
 /// order and references between the CSVs.
 pub(crate) fn offline_problems(tables: &[CodeTable]) -> Vec<Error> {
     let mut problems = Vec::new();
+    let mut good = Vec::new();
     for t in tables {
-        problems.extend(schema::check_header_shape(t));
+        // A file's first header error is its only one: with the columns misnamed, every row
+        // would repeat it as bogus value, key and order errors.
+        match schema::check_header_shape(t).into_iter().next() {
+            Some(problem) => problems.push(problem),
+            None => good.push(t.clone()),
+        }
     }
-    let schemas: Vec<TableSchema> = tables.iter().map(schema::infer).collect();
+    let schemas: Vec<TableSchema> = good.iter().map(schema::infer).collect();
     let fks = offline_foreign_keys(&schemas);
-    problems.extend(validate(tables, &schemas, &fks));
+    problems.extend(validate(&good, &schemas, &fks));
     problems
 }
 
