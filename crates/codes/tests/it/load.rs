@@ -44,7 +44,7 @@ async fn second_load_changes_nothing() {
         "the registries chain is out of order: {order:?}"
     );
     let counted = query_i64(db.target(), "SELECT count(*) FROM drilling_company").await;
-    assert_eq!(counted, 503);
+    assert_eq!(counted, 531);
 
     let second = codes::load_dir(db.target(), &codetables(), &codes::LoadOptions::default())
         .await
