@@ -59,7 +59,8 @@ pub(crate) fn csv_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     let mut pending = vec![PathBuf::new()];
     while let Some(rel) = pending.pop() {
-        let here = dir.join(&rel);
+        // `dir.join("")` would show as `dir/` in messages.
+        let here = if rel.as_os_str().is_empty() { dir.to_path_buf() } else { dir.join(&rel) };
         let io = |source| Error::Io { path: here.clone(), source };
         for entry in std::fs::read_dir(&here).map_err(io)? {
             let entry = entry.map_err(io)?;
