@@ -8,6 +8,7 @@ mod guards;
 mod health;
 mod merge_health;
 mod replicate_faults;
+mod schema;
 mod secrets;
 mod signals;
 mod support;
