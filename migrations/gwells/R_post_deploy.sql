@@ -1,6 +1,6 @@
 -- The seed's post-deploy objects (its post-deploy.sql), as a repeatable script:
 -- re-run after the migrations whenever this file changes, so every statement is idempotent.
--- Recorded only in `gwells_db_migration`, never in `django_migrations`.
+-- Recorded only in `gwells_db.migration`, never in `django_migrations`.
 
 -- Map lookups by position.
 DROP INDEX IF EXISTS well_latlong;

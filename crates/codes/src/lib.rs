@@ -8,6 +8,7 @@
 //!   then insert, update and delete by key; rows still referenced are never deleted (the load
 //!   refuses, naming the referencing rows) and nothing ever cascades.
 //! * [`dump_dir`]: tables back to CSV in the same conventions, so a load and a dump round-trip.
+//! * [`import_dir`]: GWELLS's own code-table files, defects reported once, made canonical.
 //!
 //! The CSV conventions are written down in `codetables/README.md`.
 
@@ -15,6 +16,7 @@ mod catalog;
 mod check;
 mod dump;
 mod error;
+mod import;
 mod load;
 mod order;
 mod schema;
@@ -23,6 +25,7 @@ mod table;
 pub use check::{CheckReport, check_dir, is_code_table};
 pub use dump::{DumpOptions, dump_dir};
 pub use error::{Error, Reference};
+pub use import::{Defect, ImportReport, import_dir};
 pub use load::{
     LoadOptions, LoadReport, Loaded, Progress, TableReport, check_live, load_dir, loaded,
 };

@@ -128,6 +128,16 @@ pub(crate) fn check_header_shape(table: &CodeTable) -> Vec<Error> {
         )));
     } else if table.columns.len() == AUDIT.len() {
         problems.push(header("no key column after the audit columns".into()));
+    } else if table.columns[AUDIT.len()] == "code"
+        && !table.columns.iter().any(|c| c == &table.name)
+    {
+        // GWELLS's own files name the key `code` in some tables whose column is the table's
+        // name; only the registries tables have a `code` column, after their `*_guid` key.
+        problems.push(header(format!(
+            "column {} is named `code`, but the key column of table `{t}` is `{t}`\nhint: name it `{t}`",
+            AUDIT.len() + 1,
+            t = table.name
+        )));
     }
     problems
 }
@@ -377,8 +387,11 @@ mod tests {
             [
                 "`x_code.csv` line 1: `display_order ` (column 6) is not a column name: lowercase letters, digits and `_` only",
                 "`x_code.csv` line 1: column `code` is named twice",
+                "`x_code.csv` line 1: column 5 is named `code`, but the key column of table `x_code` is `x_code`\nhint: name it `x_code`",
             ]
         );
+        // The registries tables have a `code` column, after their `*_guid` key: no problem.
+        assert!(shape("create_user,create_date,update_user,update_date,x_guid,code").is_empty());
         assert_eq!(
             shape("x_code,description,create_user,create_date,update_user,update_date"),
             [

@@ -26,7 +26,7 @@ pub struct CodeTable {
 pub struct Row {
     /// The line the row starts on (the header is line 1).
     pub line: u64,
-    /// One value per header column (a ragged row is an error, never a row).
+    /// One value per header column (a ragged row is an error, never a row of a [`CodeTable`]).
     pub values: Vec<Option<String>>,
 }
 
@@ -53,6 +53,32 @@ pub fn parse_csv(name: &str, bytes: &[u8]) -> Result<CodeTable, Error> {
 
 /// Parses CSV bytes already read. Pure; the unit tests call it directly.
 pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, Error> {
+    let file = path.display().to_string();
+    let (columns, rows) = parse_records(path, bytes)?;
+    if let Some(problem) = header_count_problem(&file, &columns, &rows) {
+        // One defect of the header, not one per row: every row after it would repeat it.
+        return Err(Error::Invalid { problems: vec![problem] });
+    }
+    let problems: Vec<Error> = rows
+        .iter()
+        .filter(|r| r.values.len() != columns.len())
+        .map(|r| Error::Ragged {
+            file: file.clone(),
+            line: r.line,
+            expected: columns.len(),
+            found: r.values.len(),
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    Ok(CodeTable { name: name.to_string(), path: path.to_path_buf(), columns, rows })
+}
+
+/// Parses CSV bytes into the header and rows of any width (syntax and UTF-8 defects are
+/// errors, field counts are not compared): the reading half of [`parse`], shared with
+/// `import`, which names the columns itself.
+pub(crate) fn parse_records(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, Vec<Row>), Error> {
     let file = path.display().to_string();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
@@ -107,15 +133,6 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
             columns = Some(names);
             continue;
         };
-        if record.len() != header.len() {
-            problems.push(Error::Ragged {
-                file: file.clone(),
-                line,
-                expected: header.len(),
-                found: record.len(),
-            });
-            continue;
-        }
         let mut values = Vec::with_capacity(record.len());
         for (i, field) in record.iter().enumerate() {
             let is_quoted = quoted.get(i).copied().unwrap_or(false);
@@ -123,11 +140,8 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
                 Ok("") if !is_quoted => values.push(None),
                 Ok(s) => values.push(Some(s.to_string())),
                 Err(_) => {
-                    problems.push(Error::Utf8 {
-                        file: file.clone(),
-                        line,
-                        column: header[i].clone(),
-                    });
+                    let column = header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
+                    problems.push(Error::Utf8 { file: file.clone(), line, column });
                     values.push(None);
                 }
             }
@@ -144,7 +158,41 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }
-    Ok(CodeTable { name: name.to_string(), path: path.to_path_buf(), columns, rows })
+    Ok((columns, rows))
+}
+
+/// When every row has the same number of fields and the header another, the header is what
+/// is wrong: an extra or missing name (GWELLS's `yield_estimation_method_code.csv` has an empty
+/// fifth name over rows of seven fields). Reported once, at line 1, instead of at every row.
+fn header_count_problem(file: &str, columns: &[String], rows: &[Row]) -> Option<Error> {
+    // One row alone may just hold an unquoted comma: it takes two to blame the header.
+    let found = rows.first()?.values.len();
+    if rows.len() < 2 || found == columns.len() || rows.iter().any(|r| r.values.len() != found) {
+        return None;
+    }
+    let names = columns.len();
+    let empty: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.trim().is_empty())
+        .map(|(i, _)| format!("column {}", i + 1))
+        .collect();
+    let hint = if names > found && !empty.is_empty() {
+        format!("remove the empty name ({}) from the header", empty.join(", "))
+    } else if names > found {
+        format!("the header has {} name(s) too many; remove them", names - found)
+    } else {
+        format!(
+            "the header lacks {} name(s): add them, or quote values that contain commas",
+            found - names
+        )
+    };
+    Some(Error::Header {
+        file: file.to_string(),
+        reason: format!(
+            "the header names {names} columns, but every row has {found} fields\nhint: {hint}"
+        ),
+    })
 }
 
 /// The line endings that begin in `range` of `bytes`: LF, CRLF, and a bare CR, which the `csv`
@@ -276,6 +324,25 @@ mod tests {
         check(
             "",
             "error: 1 problem in the code tables\n  `t.csv` line 1: the file is empty; the first row must name the columns",
+        );
+    }
+
+    /// Every row one field short of the header (GWELLS's `yield_estimation_method_code.csv`):
+    /// one problem, at the header, with a hint that fixes the header, not the rows.
+    #[test]
+    fn a_header_wider_than_every_row_is_one_header_problem() {
+        check(
+            "a,,b,c\n1,2,3\n4,5,6\n7,8,9\n",
+            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 4 columns, but every row has 3 fields\n    (hint) remove the empty name (column 2) from the header",
+        );
+        check(
+            "a,b\n1,2,3\n4,5,6\n",
+            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 2 columns, but every row has 3 fields\n    (hint) the header lacks 1 name(s): add them, or quote values that contain commas",
+        );
+        // Rows that disagree among themselves are each reported, against the header.
+        check(
+            "a,b,c\n1,2\n4,5,6,7\n",
+            "error: 2 problems in the code tables\n  `t.csv` line 2: 2 fields, but the header names 3 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"\n  `t.csv` line 3: 4 fields, but the header names 3 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"",
         );
     }
 

@@ -1,4 +1,4 @@
-//! `cargo xtask codes check / load / dump`: the code-table CSVs of `codetables/`.
+//! `cargo xtask codes check / load / dump / import`: the code-table CSVs of `codetables/`.
 //!
 //! Thin over the `codes` crate: flags, the target, a progress bar and the report table.
 
@@ -24,6 +24,7 @@ Only code tables are loaded: a CSV whose table is not named `*_code` (or `drilli
 is refused, as is any CSV the offline check rejects.
   cargo xtask codes dump --table well_status_code --out -   # one table as CSV on stdout
   cargo xtask codes dump --out /tmp/codes         # every table, same bytes as codetables/
+  cargo xtask codes import --from ../gwells/database/code-tables   # GWELLS's own files
 
 The conventions of the CSV files are in codetables/README.md.")]
 pub struct Args {
@@ -43,6 +44,19 @@ enum Command {
     Load(LoadArgs),
     /// Write tables back as CSV, ordered by key.
     Dump(DumpArgs),
+    /// Turn GWELLS's own code-table files into canonical CSVs, reporting each defect once.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// GWELLS's `database/code-tables/` (searched with its subfolders; a `copy-columns.txt`
+    /// there gives each file's columns as the seed's `\copy` loaded them).
+    #[arg(long, value_name = "DIR")]
+    from: PathBuf,
+    /// Folder to write the canonical CSVs into [default: --dir].
+    #[arg(long, value_name = "DIR")]
+    to: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -86,7 +100,28 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Check => check(&dir, ctx).await,
         Command::Load(load) => load_cmd(&dir, load, ctx).await,
         Command::Dump(dump) => dump_cmd(&dir, dump, ctx).await,
+        Command::Import(import) => import_cmd(&import.to.unwrap_or(dir), &import.from),
     }
+}
+
+fn import_cmd(to: &std::path::Path, from: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let report = codes::import_dir(from, to)
+        .map_err(bad_input)
+        .with_context(|| format!("cannot import `{}`", from.display()))?;
+    for file in &report.skipped {
+        say(&format!("skipped `{file}`: not a code table of the schema"));
+    }
+    for defect in &report.defects {
+        say(&format!("defect: {defect}"));
+    }
+    let rows: usize = report.written.iter().map(|(_, n)| n).sum();
+    say(&format!(
+        "imported {} tables, {rows} rows into `{}`; {} defect(s) in the source, repaired or kept (codetables/README.md)",
+        report.written.len(),
+        to.display(),
+        report.defects.len()
+    ));
+    Ok(exit::OK)
 }
 
 async fn check(dir: &std::path::Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {

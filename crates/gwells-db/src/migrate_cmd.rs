@@ -106,6 +106,7 @@ fn classify(err: Error) -> anyhow::Error {
         | Error::Cycle { .. }
         | Error::MultipleLeaves { .. }
         | Error::Drifted { .. }
+        | Error::LegacyLedger { .. }
         | Error::ResumeChanged { .. }
         | Error::UnknownApp { .. }
         | Error::UnknownMigration { .. }
@@ -203,7 +204,7 @@ async fn accept(
         .context("cannot accept the checksum")?;
     if accepted.changed() {
         say(&format!(
-            "accepted `{}`: its checksum is now {} (was {}); recorded in `gwells_db_accepted_checksum`",
+            "accepted `{}`: its checksum is now {} (was {}); recorded in `gwells_db.accepted_checksum`",
             accepted.key,
             accepted.checksum,
             accepted.previous.as_deref().unwrap_or("none, applied by Django")
@@ -251,6 +252,11 @@ fn report_problems(status: &Status) {
     }
     for d in &status.drifted {
         say(&format!("drifted: `{}` was applied but `{}` has changed", d.key, d.path.display()));
+    }
+    if status.legacy_ledger {
+        say(
+            "drifted: an earlier gwells-db migrated this database (its ledger is in `public`); `cargo xtask reset` rebuilds it",
+        );
     }
     for i in &status.inconsistent {
         say(&format!("inconsistent: `{}` is applied before its dependency `{}`", i.key, i.parent));

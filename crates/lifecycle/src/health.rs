@@ -84,6 +84,9 @@ async fn readiness(target: &pg::Target, folders: &Folders) -> Result<Readiness, 
         Ok(s) => {
             r.pending = s.pending.iter().map(|k| k.to_string()).collect();
             r.drifted = s.drifted.iter().map(|d| d.key.to_string()).collect();
+            if s.legacy_ledger {
+                r.drifted.push("the whole database: an earlier gwells-db migrated it".into());
+            }
             r.inconsistent =
                 s.inconsistent.iter().map(|i| format!("{} before {}", i.key, i.parent)).collect();
         }

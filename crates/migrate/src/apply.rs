@@ -227,7 +227,7 @@ async fn upgrade_checksums(conn: &Conn, source: &Source, keys: &[Key]) -> Result
 
 /// Records the current file of applied migration `app name` as reviewed: its checksum is
 /// stored (so `migrate` and `health` stop reporting it as drifted, or as unchecked when
-/// Django applied it), and `gwells_db_accepted_checksum` keeps who accepted which checksum
+/// Django applied it), and `gwells_db.accepted_checksum` keeps who accepted which checksum
 /// over which, and when. Nothing else changes; no SQL of the migration runs.
 pub async fn accept_checksum(
     target: &Target,

@@ -69,6 +69,13 @@ pub enum Error {
     #[error("migration `{migration}` was applied but its file `{}` has changed\nhint: restore the file (git checkout) and put the change in a new migration", path.display())]
     Drifted { migration: String, path: PathBuf },
 
+    /// The database was migrated by a version that kept its ledger in `public`, from migration
+    /// files corrected in place since: it has drifted as a whole.
+    #[error(
+        "this database has drifted: an earlier gwells-db migrated it (its ledger is `{table}`) from migration files corrected in place since; changed since applied: {changed}\nhint: `cargo xtask reset` rebuilds it from the current files (add `--confirm DBNAME` on a server this tool did not start)"
+    )]
+    LegacyLedger { table: &'static str, changed: String },
+
     /// A no-transaction migration stopped part way, and the statements it already ran have changed.
     #[error("migration `{migration}` stopped after statement {done}, and those statements in `{}` have changed since\nhint: restore the first {done} statements; change only the failed statement and those after it", path.display())]
     ResumeChanged { migration: String, path: PathBuf, done: usize },

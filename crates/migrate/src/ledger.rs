@@ -1,4 +1,8 @@
-//! Reading and writing the ledgers: Django's `django_migrations` and `gwells_db_migration`.
+//! Reading and writing the ledgers: Django's `django_migrations` and `gwells_db.migration`.
+//!
+//! Earlier versions kept the tool's table in `public` as `gwells_db.migration`. Such a ledger
+//! is read (so the files changed since show as drifted) but never written: the database was
+//! built by the old migration files and is rebuilt by `reset`, not migrated forward.
 //!
 //! Django's own rules for its ledger: create its table only when missing, with its DDL;
 //! insert only `(app, name, applied)` and always supply `applied`; guard against duplicates
@@ -15,6 +19,12 @@ use crate::source::Key;
 
 const DDL: &str = include_str!("ledger.sql");
 
+/// The tool's table.
+const TABLE: &str = "gwells_db.migration";
+
+/// Where versions before the move kept it.
+pub(crate) const LEGACY_TABLE: &str = "public.gwells_db_migration";
+
 /// Creates whichever ledger table is missing. Call under the lock.
 pub(crate) async fn ensure(client: &impl GenericClient) -> Result<()> {
     client.batch_execute(DDL).await.map_err(db("cannot create the ledger tables"))
@@ -26,7 +36,8 @@ pub(crate) async fn read(client: &impl GenericClient) -> Result<Ledger> {
     let exists = client
         .query_one(
             "SELECT to_regclass('django_migrations') IS NOT NULL,
-                    to_regclass('gwells_db_migration') IS NOT NULL",
+                    to_regclass('gwells_db.migration') IS NOT NULL,
+                    to_regclass('public.gwells_db_migration') IS NOT NULL",
             &[],
         )
         .await
@@ -40,12 +51,20 @@ pub(crate) async fn read(client: &impl GenericClient) -> Result<Ledger> {
         ledger.rows =
             rows.iter().map(|r| Key::new(r.get::<_, String>(0), r.get::<_, String>(1))).collect();
     }
-    if exists.get::<_, bool>(1) {
+    ledger.legacy = exists.get::<_, bool>(2);
+    let table = match (exists.get::<_, bool>(1), ledger.legacy) {
+        (true, _) => Some(TABLE),
+        (false, true) => Some(LEGACY_TABLE),
+        (false, false) => None,
+    };
+    if let Some(table) = table {
         let rows = client
             .query(
-                "SELECT app::text, name::text, checksum, statements_done, statements_total,
-                        coalesce(done_checksum, ''), coalesce(error, '')
-                   FROM gwells_db_migration",
+                &format!(
+                    "SELECT app::text, name::text, checksum, statements_done, statements_total,
+                            coalesce(done_checksum, ''), coalesce(error, '')
+                       FROM {table}"
+                ),
                 &[],
             )
             .await
@@ -82,7 +101,7 @@ pub(crate) async fn delete_rows(client: &impl GenericClient, key: &Key) -> Resul
     let doing = format!("cannot unrecord `{key}`");
     for sql in [
         "DELETE FROM django_migrations WHERE app = $1 AND name = $2",
-        "DELETE FROM gwells_db_migration WHERE app = $1 AND name = $2",
+        "DELETE FROM gwells_db.migration WHERE app = $1 AND name = $2",
     ] {
         client.execute(sql, &[&key.app, &key.name]).await.map_err(db(&doing))?;
     }
@@ -111,7 +130,7 @@ pub(crate) async fn upsert_meta(client: &impl GenericClient, meta: &Meta<'_>) ->
     };
     client
         .execute(
-            "INSERT INTO gwells_db_migration AS m (app, name, kind, checksum, applied, duration_ms,
+            "INSERT INTO gwells_db.migration AS m (app, name, kind, checksum, applied, duration_ms,
                     tool_version, fake, statements_done, statements_total, done_checksum, error)
              VALUES ($1, $2, $3, $4, clock_timestamp(), $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (app, name) DO UPDATE SET kind = EXCLUDED.kind,
@@ -137,7 +156,7 @@ pub(crate) async fn upsert_meta(client: &impl GenericClient, meta: &Meta<'_>) ->
             ],
         )
         .await
-        .map_err(db(&format!("cannot record `{}` in `gwells_db_migration`", meta.key)))?;
+        .map_err(db(&format!("cannot record `{}` in `gwells_db.migration`", meta.key)))?;
     Ok(())
 }
 
@@ -150,7 +169,7 @@ pub(crate) async fn replace_checksum(
 ) -> Result<bool> {
     let n = client
         .execute(
-            "UPDATE gwells_db_migration SET checksum = $4 WHERE app = $1 AND name = $2 AND checksum = $3",
+            "UPDATE gwells_db.migration SET checksum = $4 WHERE app = $1 AND name = $2 AND checksum = $3",
             &[&key.app, &key.name, &from, &to],
         )
         .await
@@ -166,7 +185,7 @@ pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> 
     client.batch_execute(include_str!("accepted.sql")).await.map_err(db(&doing))?;
     client
         .execute(
-            "INSERT INTO gwells_db_accepted_checksum
+            "INSERT INTO gwells_db.accepted_checksum
                     (app, name, previous_checksum, checksum, accepted, accepted_by, tool_version)
              VALUES ($1, $2, $3, $4, clock_timestamp(), current_user, $5)",
             &[
@@ -183,14 +202,14 @@ pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> 
     let changed = if accepted.previous.is_some() {
         client
             .execute(
-                "UPDATE gwells_db_migration SET checksum = $3 WHERE app = $1 AND name = $2",
+                "UPDATE gwells_db.migration SET checksum = $3 WHERE app = $1 AND name = $2",
                 &[&key.app, &key.name, &accepted.checksum],
             )
             .await
     } else {
         client
             .execute(
-                "INSERT INTO gwells_db_migration (app, name, kind, checksum, applied, duration_ms,
+                "INSERT INTO gwells_db.migration (app, name, kind, checksum, applied, duration_ms,
                         tool_version, fake)
                  SELECT $1::varchar, $2::varchar, 'migration', $3::text,
                         coalesce(max(applied), clock_timestamp()), 0, $4::text, false

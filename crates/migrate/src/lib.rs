@@ -5,7 +5,7 @@
 //!   (`migrations/README.md` is the reference);
 //! * a graph per app with cross-app edges, planned in Django's exact order;
 //! * the ledger is Django's own `django_migrations`, so `manage.py showmigrations` agrees; the
-//!   tool's checksums, durations and partial progress live in `gwells_db_migration`;
+//!   tool's checksums, durations and partial progress live in `gwells_db.migration` (a schema of its own);
 //! * applying holds the tool's advisory lock, one transaction per migration with its rows.
 //!
 //! It deliberately knows nothing about code tables or replication; those are other crates.

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use crate::checksum;
 use crate::error::{Error, Result};
 use crate::graph::Graph;
+use crate::ledger;
 use crate::source::{Key, Source};
 
-/// One row of the tool's own table, `gwells_db_migration`.
+/// One row of the tool's own table, `gwells_db.migration`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MetaRow {
     /// Checksum of the whole file when it was applied.
@@ -24,6 +25,8 @@ pub(crate) struct MetaRow {
 pub(crate) struct Ledger {
     pub(crate) rows: BTreeSet<Key>,
     pub(crate) meta: BTreeMap<Key, MetaRow>,
+    /// The tool's rows came from the table of versions before the move (`public`).
+    pub(crate) legacy: bool,
 }
 
 /// How a migration shows in `showmigrations`.
@@ -104,6 +107,9 @@ pub struct Status {
     /// Applied migrations and scripts whose stored checksum is the older text form (comments
     /// count) and matches; the next `migrate` that takes the lock stores the current form.
     pub old_checksums: Vec<Key>,
+    /// The tool's ledger is the one earlier versions kept in `public`: the database was built by
+    /// migration files since corrected in place, so only `cargo xtask reset` brings it current.
+    pub legacy_ledger: bool,
 }
 
 impl Status {
@@ -114,10 +120,16 @@ impl Status {
             && self.unrecorded.is_empty()
             && self.drifted.is_empty()
             && self.inconsistent.is_empty()
+            && !self.legacy_ledger
     }
 
     /// The first problem that must stop `migrate`: drift, then inconsistency.
     pub(crate) fn blocking_error(&self) -> Option<Error> {
+        if self.legacy_ledger {
+            let changed = self.drifted.iter().map(|d| format!("`{}`", d.key)).collect::<Vec<_>>();
+            let changed = if changed.is_empty() { "none".into() } else { changed.join(", ") };
+            return Some(Error::LegacyLedger { table: ledger::LEGACY_TABLE, changed });
+        }
         if let Some(d) = self.drifted.first() {
             return Some(Error::Drifted { migration: d.key.to_string(), path: d.path.clone() });
         }
@@ -131,7 +143,8 @@ impl Status {
 /// The status of `ledger` against `source`.
 pub(crate) fn status(source: &Source, ledger: &Ledger) -> Result<(Graph, Status)> {
     let graph = Graph::build(source, &ledger.rows)?;
-    let mut st = Status { pending: graph.full_plan(), ..Status::default() };
+    let mut st =
+        Status { pending: graph.full_plan(), legacy_ledger: ledger.legacy, ..Status::default() };
     for app in &source.apps {
         let mut shown = Vec::new();
         let mut seen = BTreeSet::new();
@@ -256,7 +269,7 @@ mod tests {
 
     fn check(applied: &[&str], app: &str, name: &str, expected: &str) {
         let src = source(SEED);
-        let ledger = Ledger { rows: keys(applied), meta: BTreeMap::new() };
+        let ledger = Ledger { rows: keys(applied), ..Ledger::default() };
         let (graph, _) = status(&src, &ledger).unwrap_or_else(|e| panic!("{e}"));
         let got = match plan_to(&src, &graph, app, name) {
             Ok(steps) => steps
@@ -307,9 +320,25 @@ mod tests {
         let mut rows = keys(&all());
         rows.remove(&Key::new("sessions", "0001_initial"));
         rows.insert(Key::new("unknown_app", "0001_x"));
-        let ledger = Ledger { rows, meta: BTreeMap::new() };
+        let ledger = Ledger { rows, ..Ledger::default() };
         let (_, st) = status(&src, &ledger).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(st.pending, [Key::new("sessions", "0001_initial")]);
         assert!(st.inconsistent.is_empty() && st.drifted.is_empty() && !st.is_current());
+    }
+
+    /// A ledger an earlier version kept in `public` blocks, even when no file changed: the
+    /// database was built by files corrected in place since, and only `reset` rebuilds it.
+    #[test]
+    fn a_legacy_ledger_blocks_and_names_reset() {
+        let src = source(SEED);
+        let ledger = Ledger { rows: keys(&all()), legacy: true, ..Ledger::default() };
+        let (_, st) = status(&src, &ledger).unwrap_or_else(|e| panic!("{e}"));
+        assert!(st.legacy_ledger && st.pending.is_empty() && !st.is_current());
+        let err = st.blocking_error().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("this database has drifted"), "{err}");
+        assert!(err.contains("public.gwells_db_migration") && err.contains("cargo xtask reset"));
+        let current = Ledger { rows: keys(&all()), ..Ledger::default() };
+        let (_, st) = status(&src, &current).unwrap_or_else(|e| panic!("{e}"));
+        assert!(st.blocking_error().is_none() && st.is_current());
     }
 }

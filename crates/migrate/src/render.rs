@@ -82,7 +82,6 @@ pub fn render_sql(m: &Migration, backwards: bool) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::graph::tests::{SEED, keys, source};
@@ -91,7 +90,7 @@ mod tests {
     fn check(applied: &[&str], extra: &[(&str, &str)], app: Option<&str>, name: &str) {
         let files: Vec<(&str, &str)> = SEED.iter().chain(extra).copied().collect();
         let src = source(&files);
-        let ledger = Ledger { rows: keys(applied), meta: BTreeMap::new() };
+        let ledger = Ledger { rows: keys(applied), ..Ledger::default() };
         let (_, st) = status(&src, &ledger).unwrap_or_else(|e| panic!("{e}"));
         let steps: Vec<Step> =
             st.pending.iter().map(|k| Step { key: k.clone(), backwards: false }).collect();

@@ -302,7 +302,11 @@ const CASES: &[Case] = &[
         setup: |d| {
             (
                 codes_with(d, "well_subclass_code.csv", |t| {
-                    replace_line(t, 2, |l| l.replace(",DEWATERING", ",NO_SUCH"))
+                    // The last column of well_subclass_code is its reference, well_class_code.
+                    replace_line(t, 2, |l| {
+                        let head = l.rsplit_once(',').map_or(l, |(head, _)| head);
+                        format!("{head},NO_SUCH")
+                    })
                 }),
                 vec![],
             )
@@ -327,10 +331,9 @@ const CASES: &[Case] = &[
             (
                 codes_with(d, "well_class_code.csv", |t| {
                     replace_line(t, 2, |l| {
+                        // The sixth column is the description, varchar(100).
                         let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
-                        if let Some(i) = f.iter().position(|x| x == "Closed Loop Geothermal") {
-                            f[i] = "x".repeat(101);
-                        }
+                        f[5] = "x".repeat(101);
                         f.join(",")
                     })
                 }),

@@ -9,6 +9,7 @@ mod health;
 mod merge_health;
 mod product;
 mod replicate_faults;
+mod schema;
 mod secrets;
 mod signals;
 mod support;

@@ -51,7 +51,7 @@ pub(crate) async fn fingerprint(target: &pg::Target) -> String {
 /// The same, leaving out the ledgers, whose rows carry the time they were written: for
 /// comparing two databases built separately.
 pub(crate) async fn content_fingerprint(target: &pg::Target) -> String {
-    fingerprint_of(target, &["public.django_migrations", "public.gwells_db_migration"]).await
+    fingerprint_of(target, &["public.django_migrations", "gwells_db.migration"]).await
 }
 
 async fn fingerprint_of(target: &pg::Target, skip: &[&str]) -> String {

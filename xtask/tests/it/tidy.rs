@@ -178,6 +178,9 @@ fn comments_cite_only_documents_in_the_repository() {
         if file.ends_with("xtask/tests/it/tidy.rs") {
             continue; // the list above
         }
+        if rel(&file).starts_with("xtask/tests/it/fixtures/a4ff251/") {
+            continue; // an old commit's files, verbatim: editing them would falsify the fixture
+        }
         for (n, line) in read(&file).lines().enumerate() {
             if OUTSIDE.iter().any(|word| line.contains(word)) {
                 offenders.push(format!("{}:{}: {}", rel(&file), n + 1, line.trim()));

@@ -61,3 +61,31 @@ fn fdw_sql_masks_the_password_and_quotes_hostile_values() {
     assert!(!text(&out.stdout).contains("Planted-S3cret"));
     check("fdw_sql_hostile", &transcript(&args, &out));
 }
+
+/// `codes import` of GWELLS's own files: each real defect on its own line, the two files of
+/// tables the schema lacks named, and an offline `codes check` of the result passes. No
+/// database is involved.
+#[test]
+fn codes_import_names_each_defect_and_its_output_checks() {
+    let from = devdb::workspace_root().join("crates/codes/tests/gwells-2018");
+    let to = tempfile::tempdir().expect("tempdir");
+    let to_arg = to.path().display().to_string();
+    let from_arg = from.display().to_string();
+    let args = ["codes", "import", "--from", &from_arg, "--to", &to_arg];
+    let out = xtask().args(args).output().expect("run xtask");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("defect: ")).count(), 15, "{err}");
+    for line in [
+        "defect: `yield_estimation_method_code.csv` line 1: header column 5 is empty: the header names 8 columns over rows of 7 fields",
+        "skipped `todel.gwells_lithology_weathering.csv`: not a code table of the schema",
+        "skipped `xform_gwells_surface_seal_material.csv`: not a code table of the schema",
+    ] {
+        assert!(err.lines().any(|l| l == line), "`{line}` missing in:\n{err}");
+    }
+    assert!(err.contains("imported 44 tables, 998 rows into"), "{err}");
+    let out = xtask().args(["codes", "check", "--dir", &to_arg]).output().expect("run xtask");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("ok: 44 tables, 998 rows"), "{err}");
+}

@@ -46,6 +46,9 @@ fn every_case_has_expectations() {
         "bad_uuid",
         "bad_timestamp",
         "unknown_reference",
+        "positional_header",
+        "header_wider_than_rows",
+        "header_first_error_only",
     ] {
         assert!(cases.iter().any(|c| c == required), "fixture `{required}` is missing");
     }

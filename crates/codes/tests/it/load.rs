@@ -3,11 +3,27 @@
 
 use crate::{coded, codetables, edit, editable_codetables, exec, migrated, query_i64, state};
 
-/// Data rows that reference code rows: a submission and three wells.
+/// Data rows that reference code rows: a driller of a drilling company, their submission (every
+/// column GWELLS's model requires) and three wells.
 const WELLS: &str = "
-    INSERT INTO activity_submission (create_user, activity_submission_guid, well_activity_type, owner_full_name,
-        owner_mailing_address, owner_city, owner_postal_code, well_class_code, intended_water_use_code, drilling_company_guid)
-    SELECT 'TEST', gen_random_uuid(), 'CON', 'Owner', '', '', '', 'WATR_SPPLY', 'DOM', drilling_company_guid FROM drilling_company ORDER BY 1 LIMIT 1;
+    INSERT INTO driller (create_user, driller_guid, drilling_company_guid, first_name, surname,
+        registration_number)
+    SELECT 'TEST', gen_random_uuid(), drilling_company_guid, 'First', 'Last', 'WD-1'
+      FROM drilling_company ORDER BY 1 LIMIT 1;
+    INSERT INTO activity_submission (create_user, activity_submission_guid, well_activity_code,
+        well_class_code, intended_water_use_code, driller_responsible_guid, driller_name,
+        consultant_name, consultant_company, work_start_date, work_end_date, owner_full_name,
+        owner_mailing_address, owner_city, province_state_code, owner_postal_code, street_address,
+        city, legal_lot, legal_plan, legal_district_lot, legal_block, legal_section, legal_township,
+        legal_range, well_location_description, well_plate_attached, other_drilling_method,
+        well_orientation, water_supply_system_name, water_supply_system_well_name,
+        backfill_above_surface_seal, other_screen_material, other_screen_bottom, development_notes,
+        water_quality_colour, water_quality_odour, well_cap_type, well_disinfected, comments,
+        alternative_specs_submitted, diameter)
+    SELECT 'TEST', gen_random_uuid(), 'CON', 'WATR_SPPLY', 'DOM', driller_guid, 'First Last', '',
+           '', '2018-03-01', '2018-03-02', 'Owner', '', '', 'BC', '', '', '', '', '', '', '', '', '',
+           '', '', '', '', true, '', '', '', '', '', '', '', '', '', false, '', false, ''
+      FROM driller ORDER BY 1 LIMIT 1;
     INSERT INTO well (create_user, well_guid, owner_full_name, owner_mailing_address, owner_city, owner_postal_code,
         street_address, city, legal_lot, legal_plan, legal_district_lot, legal_block, legal_section, legal_township,
         legal_range, well_location_description, diameter, well_disinfected, well_orientation, alternative_specs_submitted,
@@ -44,7 +60,7 @@ async fn second_load_changes_nothing() {
         "the registries chain is out of order: {order:?}"
     );
     let counted = query_i64(db.target(), "SELECT count(*) FROM drilling_company").await;
-    assert_eq!(counted, 503);
+    assert_eq!(counted, 531);
 
     let second = codes::load_dir(db.target(), &codetables(), &codes::LoadOptions::default())
         .await

@@ -3,6 +3,7 @@
 
 mod fixtures;
 mod guard;
+mod import;
 mod load;
 
 use std::path::{Path, PathBuf};

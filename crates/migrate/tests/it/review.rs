@@ -20,7 +20,7 @@ async fn stored(db: &devdb::TestDb, name: &str) -> String {
     let conn = pg::connect(db.target(), "migrate tests").await.expect("connect");
     let row = conn
         .query_one(
-            "SELECT checksum FROM gwells_db_migration WHERE app = 'a' AND name = $1",
+            "SELECT checksum FROM gwells_db.migration WHERE app = 'a' AND name = $1",
             &[&name],
         )
         .await
@@ -75,7 +75,7 @@ async fn comment_only_changes_are_not_drift_and_a_reviewed_change_is_accepted() 
     let conn = pg::connect(db.target(), "migrate tests").await.expect("connect");
     let audit: (String, String) = conn
         .query_one(
-            "SELECT previous_checksum, checksum FROM gwells_db_accepted_checksum
+            "SELECT previous_checksum, checksum FROM gwells_db.accepted_checksum
               WHERE app = 'a' AND name = '0001_initial'",
             &[],
         )
@@ -102,7 +102,7 @@ async fn checksums_stored_in_the_text_form_still_match_and_are_upgraded() {
         exec(
             &db,
             &format!(
-                "UPDATE gwells_db_migration SET checksum = '{}' WHERE app = '{}' AND name = '{}'",
+                "UPDATE gwells_db.migration SET checksum = '{}' WHERE app = '{}' AND name = '{}'",
                 m.text_checksum, m.key.app, m.key.name
             ),
         )
@@ -130,7 +130,7 @@ async fn a_migration_applied_by_django_is_unchecked_until_accepted() {
     let db = test_db!("migrate_review_django");
     let dir = fixture("basic");
     migrate_all(db.target(), dir.path()).await.expect("apply");
-    exec(&db, "DELETE FROM gwells_db_migration WHERE app = 'a' AND name = '0002_more'").await;
+    exec(&db, "DELETE FROM gwells_db.migration WHERE app = 'a' AND name = '0002_more'").await;
     let st = status(db.target(), dir.path()).await.expect("status");
     assert!(st.is_current(), "unchecked is not out of date: {st:?}");
     assert_eq!(st.unchecked, [migrate::Key::new("a", "0002_more")]);

@@ -2,7 +2,7 @@
 
 use replicate::Mode;
 
-use crate::{coded_db, exec, local_legacy, run, texts};
+use crate::{DRILLER, coded_db, exec, local_legacy, run, submission, texts};
 
 /// A few wells with children, inside and outside the subset, in every status.
 async fn small_legacy(t: &pg::Target) {
@@ -65,13 +65,8 @@ async fn refuses_to_discard_submissions_unless_told() {
     let Some(db) = coded_db("refuses_submissions").await else { return };
     let t = db.target();
     small_legacy(t).await;
-    exec(
-        t,
-        "INSERT INTO activity_submission (create_user, activity_submission_guid, well_activity_type,
-                owner_full_name, owner_mailing_address, owner_city, owner_postal_code)
-         SELECT 'user', gen_random_uuid(), well_activity_type_code, 'x', 'x', 'x', 'x' FROM well_activity_code LIMIT 1;",
-    )
-    .await;
+    exec(t, DRILLER).await;
+    exec(t, &submission("user", None)).await;
     let options = replicate::Options::new(Mode::Subset);
     let err = replicate::replicate(t, &options, &mut |_| {}).await.expect_err("must refuse");
     assert_eq!(

@@ -6,7 +6,7 @@ use std::sync::{Arc, mpsc};
 
 use replicate::{Choice, Event, Mode, Options, Path, Report};
 
-use crate::{coded_db, exec, local_legacy, run, texts};
+use crate::{DRILLER, coded_db, exec, local_legacy, run, submission, texts};
 
 /// A stand-in of `wells` wells in `<db>_legacy`, behind the FDW of every database of `dbs`.
 async fn with_stand_in(dbs: &[&devdb::TestDb], wells: u32) -> pg::Target {
@@ -119,11 +119,7 @@ fn probe(target: pg::Target) -> Probe {
                 "SELECT count(*) FROM well WHERE well_tag_number BETWEEN 1000 AND 1100",
                 "SELECT count(*) FROM well_class_code",
                 "SELECT count(*) FROM screen",
-                "INSERT INTO activity_submission (create_user, activity_submission_guid,
-                        well_activity_type, owner_full_name, owner_mailing_address, owner_city,
-                        owner_postal_code)
-                 SELECT 'probe', gen_random_uuid(), well_activity_type_code, 'x', 'x', 'x', 'x'
-                   FROM well_activity_code LIMIT 1",
+                submission("probe", None).as_str(),
             ] {
                 if let Err(e) = conn.batch_execute(sql).await {
                     errors.push(format!("{sql}: {}", pg::describe(&e)));
@@ -168,6 +164,9 @@ async fn merge_is_online_applies_what_changed_and_equals_a_fresh_bulk_load() {
     let Some(fresh) = coded_db("merge_fresh").await else { return };
     let source = with_stand_in(&[&db, &fresh], 3000).await;
     let t = db.target();
+    for d in [&db, &fresh] {
+        exec(d.target(), DRILLER).await; // for the probe's submission
+    }
 
     let first = run(t, Mode::Full).await;
     assert_eq!(first.path, Path::Bulk, "an empty target takes the bulk path");
@@ -350,12 +349,11 @@ async fn merge_keeps_submissions_and_refuses_to_delete_what_they_reference() {
     // A submission for a well outside the subset, and a screen it filed for a well inside.
     exec(
         t,
-        "INSERT INTO activity_submission (create_user, activity_submission_guid, well_activity_type,
-                owner_full_name, owner_mailing_address, owner_city, owner_postal_code, well_tag_number)
-         SELECT 'user', gen_random_uuid(), well_activity_type_code, 'x', 'x', 'x', 'x', 99010
-           FROM well_activity_code LIMIT 1;
-         INSERT INTO screen (create_user, screen_guid, filing_number, well_tag_number, screen_from)
+        &format!(
+            "{DRILLER}; {}; INSERT INTO screen (create_user, screen_guid, filing_number, well_tag_number, screen_from)
          SELECT 'user', gen_random_uuid(), filing_number, 100500, 1 FROM activity_submission;",
+            submission("user", Some(99010))
+        ),
     )
     .await;
     // Full again: nothing it references goes, so the merge keeps both and verifies.
