@@ -81,6 +81,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 async fn check(dir: &std::path::Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let report = match ctx.configured_target()? {
         Some(target) => {
+            ctx.wait_for(&target).await?;
             say(&format!(
                 "database: {target} (from {}); checking against its schema",
                 target.source()

@@ -1,6 +1,7 @@
 //! Configuration resolved once per invocation, shared by every command.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use pg::{Source, Target};
@@ -15,11 +16,52 @@ pub struct Ctx {
     pub root: PathBuf,
     /// `--migrations-dir`, if given.
     migrations_dir: Option<PathBuf>,
+    /// `--connect-timeout`, if given: the limit of each connection attempt.
+    connect_timeout: Option<Duration>,
+    /// `--wait`, if given: how long to wait for the database to accept connections.
+    wait: Option<Duration>,
 }
 
 impl Ctx {
     pub fn new(database_url: Option<String>, migrations_dir: Option<PathBuf>) -> Ctx {
-        Ctx { database_url, root: workspace_root(), migrations_dir }
+        Ctx {
+            database_url,
+            root: workspace_root(),
+            migrations_dir,
+            connect_timeout: None,
+            wait: None,
+        }
+    }
+
+    /// `--connect-timeout` and `--wait`, in seconds.
+    pub fn with_connection_flags(mut self, connect_timeout: Option<u64>, wait: Option<u64>) -> Ctx {
+        self.connect_timeout = connect_timeout.map(Duration::from_secs);
+        self.wait = wait.map(Duration::from_secs);
+        self
+    }
+
+    /// With `--wait`, waits until `target` accepts connections (a progress line per failed
+    /// attempt), failing with the last error at the deadline; without it, returns at once.
+    pub async fn wait_for(&self, target: &Target) -> Result<()> {
+        let Some(wait) = self.wait else { return Ok(()) };
+        let waited = pg::wait_ready(target, wait, |p| {
+            // The innermost cause says what is wrong (refused, unknown host, starting up);
+            // the target was named on the line before.
+            let mut cause: &dyn std::error::Error = p.error;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            say(&format!(
+                "waiting for the database ({:.0} s left, attempt {}): {cause}",
+                p.remaining.as_secs_f64(),
+                p.attempt,
+            ));
+        })
+        .await?;
+        if waited > Duration::from_secs(1) {
+            say(&format!("database accepts connections after {:.1} s", waited.as_secs_f64()));
+        }
+        Ok(())
     }
 
     /// The target database, chosen by `pg::Target::resolve`'s precedence and announced on stderr
@@ -39,7 +81,17 @@ impl Ctx {
                     .with_source(Source::DevServer)
             }
         };
-        say(&format!("database: {target} (from {}{})", target.source(), dialled(&target)));
+        let target = match self.connect_timeout {
+            Some(t) => target.with_connect_timeout(t),
+            None => target,
+        };
+        say(&format!(
+            "database: {target} (from {}{}{})",
+            target.source(),
+            notes(&target),
+            dialled(&target)
+        ));
+        self.wait_for(&target).await?;
         Ok(target)
     }
 
@@ -49,8 +101,14 @@ impl Ctx {
         let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
         if let Some(t) = &resolved {
             warn_password_in_arguments(t);
+            for warning in t.warnings() {
+                say(&format!("warning: {warning}"));
+            }
         }
-        Ok(resolved)
+        Ok(match (resolved, self.connect_timeout) {
+            (Some(t), Some(timeout)) => Some(t.with_connect_timeout(timeout)),
+            (resolved, _) => resolved,
+        })
     }
 
     /// `--migrations-dir`, else `migrations/` of the workspace.
@@ -67,6 +125,11 @@ impl Ctx {
     pub fn target_dir(&self) -> PathBuf {
         devdb::target_dir()
     }
+}
+
+/// `; password from PGPASSWORD`: where the parts the source left out came from.
+fn notes(target: &Target) -> String {
+    target.notes().iter().map(|n| format!("; {n}")).collect()
 }
 
 /// `, connects to 198.51.100.1:5432` when a `hostaddr` makes the connection go elsewhere than

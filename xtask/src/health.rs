@@ -37,6 +37,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             devdb::dev_server().await.map(|s| s.target().clone().with_dbname(devdb::DEV_DATABASE))
         }
     };
+    if let Some(t) = &target {
+        // A wait that runs out is not an error here: the observation below reports the
+        // connection failure as a reason, with the probe's exit code.
+        let _ = ctx.wait_for(t).await;
+    }
     let observed = match &target {
         None => reset::Observed {
             connect_error: Some("no database configured and no dev server running".into()),

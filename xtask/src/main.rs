@@ -41,7 +41,9 @@ Examples:
   cargo xtask migrate --plan           # what would run against the chosen database
 
 Target database, first found: --database-url, DATABASE_URL, the POSTGRESQL_* pod variables,
-else the dev server (started on demand). Every command prints which one it chose.
+libpq's PGHOST/PGPORT/PGUSER/PGDATABASE, else the dev server (started on demand). Every command
+prints which one it chose. TLS as libpq: sslmode (disable, prefer, require, verify-ca,
+verify-full) and sslrootcert in the URL or PGSSLMODE/PGSSLROOTCERT.
 
 Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 (health) reset in progress, 130 / 143
 (reset, replicate) stopped by SIGINT / SIGTERM.")]
@@ -55,6 +57,16 @@ struct Cli {
     /// Folder of migrations (default: `migrations/` of the workspace).
     #[arg(long, global = true, value_name = "DIR")]
     migrations_dir: Option<std::path::PathBuf>,
+
+    /// Limit of each connection attempt, in seconds (else the URL's connect_timeout,
+    /// PGCONNECT_TIMEOUT, or 10).
+    #[arg(long, global = true, value_name = "SECS")]
+    connect_timeout: Option<u64>,
+
+    /// Wait up to SECS for the database to accept connections before the first one (refused,
+    /// not yet in DNS, still starting up), as an init container needs.
+    #[arg(long, global = true, value_name = "SECS")]
+    wait: Option<u64>,
 
     #[command(subcommand)]
     command: Command,
@@ -106,7 +118,8 @@ fn main() -> std::process::ExitCode {
         Ok(rt) => rt,
         Err(err) => return exit::report(anyhow::Error::new(err).context("cannot start tokio")),
     };
-    let ctx = ctx::Ctx::new(cli.database_url, cli.migrations_dir);
+    let ctx = ctx::Ctx::new(cli.database_url, cli.migrations_dir)
+        .with_connection_flags(cli.connect_timeout, cli.wait);
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Db(args) => db::run(args, &ctx).await,

@@ -78,21 +78,17 @@ fn find(text: &str, key: &Key<'_>) -> Option<(Secret, usize)> {
 /// The fields of a line: four split at unescaped `:`, the fifth (the password) the rest of the
 /// line, all with escapes removed.
 fn split(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    fields.last_mut().map(|f| f.push(next));
-                }
-            }
-            ':' if fields.len() < 5 => fields.push(String::new()),
-            c => {
-                fields.last_mut().map(|f| f.push(c));
-            }
+            '\\' => field.extend(chars.next()),
+            ':' if fields.len() < 4 => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
         }
     }
+    fields.push(field);
     fields
 }
 
