@@ -13,6 +13,7 @@ mod signals;
 mod support;
 mod tidy;
 mod transcripts;
+mod wait;
 
 use std::process::Output;
 
