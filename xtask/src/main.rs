@@ -39,8 +39,10 @@ Examples:
   cargo xtask migrate --plan           # what would run against the chosen database
 
 Target database, first found: --database-url, DATABASE_URL, the POSTGRESQL_* pod variables,
-else the dev server (started on demand, inside a developer checkout only). Every command prints
-which one it chose. Migrations and code tables: the checkout's, else the ones built in.
+libpq's PGHOST/PGPORT/PGUSER/PGDATABASE, else the dev server (started on demand, inside a
+developer checkout only). Every command prints which one it chose. TLS as libpq: sslmode
+(disable, prefer, require, verify-ca, verify-full) and sslrootcert in the URL or
+PGSSLMODE/PGSSLROOTCERT. Migrations and code tables: the checkout's, else the ones built in.
 
 Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 (health) reset in progress, 130 / 143
 (reset, replicate) stopped by SIGINT / SIGTERM.")]

@@ -127,6 +127,7 @@ fn import_cmd(to: &std::path::Path, from: &std::path::Path) -> anyhow::Result<Ex
 async fn check(dir: &std::path::Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let report = match ctx.configured_target()? {
         Some(target) => {
+            ctx.wait_for(&target).await?;
             say(&format!(
                 "database: {target} (from {}); checking against its schema",
                 target.source()

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use pg::{Source, Target};
@@ -39,9 +40,9 @@ pub trait DevServer: Send + Sync {
 /// The global flags every command shares, for both binaries.
 #[derive(clap::Args, Debug, Default)]
 pub struct Global {
-    /// Database to work on, e.g. postgres://user@host:5432/gwells (else DATABASE_URL, the
-    /// POSTGRESQL_* variables). A password here is visible in the process list: put a URL with
-    /// a password in DATABASE_URL instead.
+    /// Database to work on, e.g. postgres://user@host:5432/gwells?sslmode=verify-full (else
+    /// DATABASE_URL, the POSTGRESQL_* variables, libpq's PG* variables). A password here is
+    /// visible in the process list: put a URL with a password in DATABASE_URL instead.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
 
@@ -57,6 +58,16 @@ pub struct Global {
     /// target/reports].
     #[arg(long, global = true, value_name = "DIR", env = pg::vars::GWELLS_REPORT_DIR)]
     pub report_dir: Option<PathBuf>,
+
+    /// Limit of each connection attempt, in seconds (else the URL's connect_timeout,
+    /// PGCONNECT_TIMEOUT, or 10).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+
+    /// Wait up to SECS for the database to accept connections before the first one (refused,
+    /// not yet in DNS, still starting up), as an init container needs.
+    #[arg(long, global = true, value_name = "SECS")]
+    pub wait: Option<u64>,
 }
 
 /// What every command needs: the target database and the folders it reads and writes.
@@ -68,6 +79,10 @@ pub struct Ctx {
     report_dir: PathBuf,
     embedded: Embedded,
     dev: Option<Arc<dyn DevServer>>,
+    /// `--connect-timeout`, if given: the limit of each connection attempt.
+    connect_timeout: Option<Duration>,
+    /// `--wait`, if given: how long to wait for the database to accept connections.
+    wait: Option<Duration>,
     /// How the program is invoked, for hints: `gwells-db` or `cargo xtask`.
     pub program: &'static str,
 }
@@ -83,6 +98,8 @@ impl Ctx {
             report_dir: global.report_dir.unwrap_or_else(|| PathBuf::from(".")),
             embedded: Embedded::default(),
             dev: None,
+            connect_timeout: global.connect_timeout.map(Duration::from_secs),
+            wait: global.wait.map(Duration::from_secs),
             program: "gwells-db",
         }
     }
@@ -107,6 +124,8 @@ impl Ctx {
             report_dir: global.report_dir.unwrap_or_else(|| target_dir.join("reports")),
             embedded: Embedded::default(),
             dev,
+            connect_timeout: global.connect_timeout.map(Duration::from_secs),
+            wait: global.wait.map(Duration::from_secs),
             program: "cargo xtask",
         }
     }
@@ -125,8 +144,42 @@ impl Ctx {
             (None, Some(dev)) => dev.start().await?,
             (None, None) => return Err(bad_input(no_target())),
         };
-        say(&format!("database: {target} (from {}{})", target.source(), dialled(&target)));
+        let target = match self.connect_timeout {
+            Some(t) => target.with_connect_timeout(t),
+            None => target,
+        };
+        say(&format!(
+            "database: {target} (from {}{}{})",
+            target.source(),
+            notes(&target),
+            dialled(&target)
+        ));
+        self.wait_for(&target).await?;
         Ok(target)
+    }
+
+    /// With `--wait`, waits until `target` accepts connections (a progress line per failed
+    /// attempt), failing with the last error at the deadline; without it, returns at once.
+    pub async fn wait_for(&self, target: &Target) -> Result<()> {
+        let Some(wait) = self.wait else { return Ok(()) };
+        let waited = pg::wait_ready(target, wait, |p| {
+            // The innermost cause says what is wrong (refused, unknown host, starting up);
+            // the target was named on the line before.
+            let mut cause: &dyn std::error::Error = p.error;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            say(&format!(
+                "waiting for the database ({:.0} s left, attempt {}): {cause}",
+                p.remaining.as_secs_f64(),
+                p.attempt,
+            ));
+        })
+        .await?;
+        if waited > Duration::from_secs(1) {
+            say(&format!("database accepts connections after {:.1} s", waited.as_secs_f64()));
+        }
+        Ok(())
     }
 
     /// Whether `--database-url` or any environment setting names a database.
@@ -135,8 +188,14 @@ impl Ctx {
         let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
         if let Some(t) = &resolved {
             warn_password_in_arguments(t);
+            for warning in t.warnings() {
+                say(&format!("warning: {warning}"));
+            }
         }
-        Ok(resolved)
+        Ok(match (resolved, self.connect_timeout) {
+            (Some(t), Some(timeout)) => Some(t.with_connect_timeout(timeout)),
+            (resolved, _) => resolved,
+        })
     }
 
     /// The migrations folder: `--migrations-dir`, the checkout's, or the embedded files.
@@ -193,9 +252,15 @@ fn no_target() -> anyhow::Error {
     anyhow!(
         "no database to work on\n\
          hint: name one with `--database-url postgres://USER@HOST:PORT/DBNAME`, `DATABASE_URL`, \
-         or the database pod's variables `POSTGRESQL_USER`, `POSTGRESQL_PASSWORD`, \
-         `POSTGRESQL_DATABASE` (with `POSTGRESQL_SERVICE_HOST` / `DATABASE_SERVICE_NAME` for the host)"
+         the database pod's variables `POSTGRESQL_USER`, `POSTGRESQL_PASSWORD`, \
+         `POSTGRESQL_DATABASE` (with `POSTGRESQL_SERVICE_HOST` / `DATABASE_SERVICE_NAME` for the host), \
+         or libpq's `PGHOST` / `PGPORT` / `PGUSER` / `PGDATABASE`"
     )
+}
+
+/// `; password from PGPASSWORD`: where the parts the source left out came from.
+fn notes(target: &Target) -> String {
+    target.notes().iter().map(|n| format!("; {n}")).collect()
 }
 
 /// `, connects to 198.51.100.1:5432` when a `hostaddr` makes the connection go elsewhere than

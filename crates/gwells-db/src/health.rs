@@ -40,6 +40,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             None => return ctx.target().await.map(|_| crate::exit::failed()),
         },
     };
+    if let Some(t) = &target {
+        // A wait that runs out is not an error here: the observation below reports the
+        // connection failure as a reason, with the probe's exit code.
+        let _ = ctx.wait_for(t).await;
+    }
     let observed = match &target {
         None => lifecycle::Observed {
             connect_error: Some("no database configured and no dev server running".into()),

@@ -17,8 +17,10 @@ Examples:
   gwells-db health --ready             # a readiness probe: 0 ready, 3 reset in progress
   gwells-db reset --confirm gwells     # guarded reset of the database named gwells
 
-Target database, first found: --database-url, DATABASE_URL, the POSTGRESQL_* pod variables.
-Without one a command that needs a database exits 2. Every command prints which one it chose.
+Target database, first found: --database-url, DATABASE_URL, the POSTGRESQL_* pod variables,
+libpq's PGHOST/PGPORT/PGUSER/PGDATABASE (and PGPASSWORD, PGPASSFILE / ~/.pgpass, PGSSLMODE).
+Without any, a command that needs a database exits 2. Every command prints which one it chose.
+TLS as libpq: sslmode disable, prefer, require, verify-ca, verify-full; sslrootcert.
 Migrations and code tables are built into the binary (--version shows their hash);
 --migrations-dir / --codetables-dir use others.
 

@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::watch;
-use tokio_postgres::{CancelToken, NoTls};
+use tokio_postgres::CancelToken;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// A request to stop at the next safe point, shared (by cloning) between whoever asks — a signal
 /// handler — and whoever checks. The default is never requested unless some clone asks.
@@ -92,14 +93,18 @@ pub async fn finish_or_cancel<F: Future>(stop: &Stop, step: F) -> F::Output {
 /// Asks the server to cancel the statement each session of this process is running; returns
 /// how many requests were delivered. A session that is idle ignores it.
 pub async fn cancel_running() -> usize {
-    let tokens: Vec<CancelToken> =
+    let tokens: Vec<(CancelToken, MakeRustlsConnect)> =
         OPEN.lock().map(|open| open.values().cloned().collect()).unwrap_or_default();
-    let sent = futures_util::future::join_all(tokens.iter().map(|t| t.cancel_query(NoTls))).await;
+    let sent = futures_util::future::join_all(
+        tokens.into_iter().map(|(t, tls)| async move { t.cancel_query(tls).await }),
+    )
+    .await;
     sent.iter().filter(|r| r.is_ok()).count()
 }
 
-/// The cancel keys of the open sessions, by registration number.
-static OPEN: Mutex<BTreeMap<u64, CancelToken>> = Mutex::new(BTreeMap::new());
+/// The cancel keys of the open sessions and the connector each came through, by registration
+/// number.
+static OPEN: Mutex<BTreeMap<u64, (CancelToken, MakeRustlsConnect)>> = Mutex::new(BTreeMap::new());
 
 /// A session's entry in the registry, removed when dropped (by its connection task, as it ends).
 pub(crate) struct Registered(u64);
@@ -113,11 +118,11 @@ impl Drop for Registered {
 }
 
 /// Records the cancel key of a session that has just connected.
-pub(crate) fn register(token: CancelToken) -> Registered {
+pub(crate) fn register(token: CancelToken, tls: MakeRustlsConnect) -> Registered {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     if let Ok(mut open) = OPEN.lock() {
-        open.insert(id, token);
+        open.insert(id, (token, tls));
     }
     Registered(id)
 }

@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
 
 use crate::{Error, Result, Target};
 
@@ -29,17 +29,24 @@ pub struct Conn {
 
 /// Connects to `target`, naming the session `application_name` in `pg_stat_activity`.
 pub async fn connect(target: &Target, application_name: &str) -> Result<Conn> {
+    connect_within(target, application_name, target.connect_timeout()).await
+}
+
+/// [`connect`] with another limit for the attempt (a wait's last one ends at its deadline).
+pub(crate) async fn connect_within(
+    target: &Target,
+    application_name: &str,
+    timeout: std::time::Duration,
+) -> Result<Conn> {
     let mut config = target.config().clone();
     config.application_name(application_name);
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(std::time::Duration::from_secs(10));
-    }
-    let (client, mut connection) = config
-        .connect(NoTls)
-        .await
-        .map_err(|source| Error::Connect { target: target.to_string(), source })?;
+    config.connect_timeout(timeout);
+    let tls = target.tls_connector()?;
+    let (client, mut connection) =
+        config.connect(tls.clone()).await.map_err(|source| connect_error(target, source))?;
     let (tx, notices) = mpsc::unbounded_channel();
-    let registered = crate::cancel::register(client.cancel_token());
+    // Cancel requests go the way the session went: over TLS when it did.
+    let registered = crate::cancel::register(client.cancel_token(), tls);
     // The task ends by itself once the client is dropped and the socket closes.
     tokio::spawn(async move {
         // The session can be cancelled (`cancel_running`) as long as it is open.
@@ -61,6 +68,14 @@ pub async fn connect(target: &Target, application_name: &str) -> Result<Conn> {
         }
     });
     Ok(Conn { client, notices })
+}
+
+/// A failed connection, worded for the TLS options when the failure is TLS's.
+fn connect_error(target: &Target, source: tokio_postgres::Error) -> Error {
+    match crate::tls::explain(&source, target.tls_options(), &target.first_host()) {
+        Some(reason) => Error::Tls { target: target.to_string(), reason },
+        None => Error::Connect { target: target.to_string(), source },
+    }
 }
 
 impl Conn {

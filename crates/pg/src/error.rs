@@ -30,6 +30,26 @@ pub enum Error {
         source: tokio_postgres::Error,
     },
 
+    /// The TLS roots (`sslrootcert`, or the system's) could not be used.
+    #[error("cannot use the TLS roots `{roots}` (sslrootcert): {reason}")]
+    RootCert { roots: String, reason: String },
+
+    /// The TLS handshake failed for a reason the options explain (an untrusted certificate, a
+    /// server without TLS under `sslmode=require`).
+    #[error("cannot connect to {target}: {reason}")]
+    Tls { target: String, reason: String },
+
+    /// The server did not accept a connection before the deadline of a wait.
+    /// The last attempt's error is the source.
+    #[error("{target} did not accept connections within {seconds:.1} s ({attempts} attempts)")]
+    NotReady {
+        target: String,
+        seconds: f64,
+        attempts: u32,
+        #[source]
+        last: Box<Error>,
+    },
+
     /// Another session held the tool's advisory lock for longer than the timeout.
     #[error(
         "timed out after {waited:?} waiting for the gwells-db lock on `{database}`; held by {holder}"

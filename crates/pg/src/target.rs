@@ -2,8 +2,10 @@
 //!
 //! Precedence: `--database-url`, `DATABASE_URL`, the database pod's variables
 //! (`POSTGRESQL_USER`, `POSTGRESQL_PASSWORD`, `POSTGRESQL_DATABASE`, host and port from
-//! `POSTGRESQL_SERVICE_HOST`/`_PORT` or `DATABASE_SERVICE_NAME`), else the dev server, which
-//! the caller (xtask) starts on demand. Resolution is pure: the environment is passed in.
+//! `POSTGRESQL_SERVICE_HOST`/`_PORT` or `DATABASE_SERVICE_NAME`), libpq's `PGHOST`, `PGPORT`,
+//! `PGUSER`, `PGDATABASE`, else the dev server, which the caller (xtask) starts on demand.
+//! Whatever the chosen target leaves out is filled in as libpq would (see `libpq.rs`). The
+//! environment is passed in; only the password file is read from disk.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -12,6 +14,7 @@ use std::str::FromStr;
 
 use tokio_postgres::config::Host;
 
+use crate::tls::{self, RootCert, SslMode, TlsOptions};
 use crate::{Error, Result, vars};
 
 /// A value that must never be printed: `Debug` and `Display` show `****`.
@@ -54,6 +57,8 @@ pub enum Source {
     DatabaseUrl,
     /// The database pod's `POSTGRESQL_*` variables.
     PodVars,
+    /// libpq's variables: those of `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE` that were set.
+    PgVars(Vec<&'static str>),
     /// The dev server of `cargo xtask db up`.
     DevServer,
     /// A throwaway server or database created by the tool itself (tests, rehearsals).
@@ -66,6 +71,7 @@ impl fmt::Display for Source {
             Source::Flag => "--database-url",
             Source::DatabaseUrl => "DATABASE_URL",
             Source::PodVars => "POSTGRESQL_* variables",
+            Source::PgVars(names) => return f.write_str(&names.join(", ")),
             Source::DevServer => "the dev server",
             Source::Throwaway => "a throwaway server",
         })
@@ -76,7 +82,12 @@ impl fmt::Display for Source {
 #[derive(Clone)]
 pub struct Target {
     config: tokio_postgres::Config,
+    tls: TlsOptions,
     source: Source,
+    /// Where the parts the source left out came from (`password from PGPASSWORD`).
+    notes: Vec<String>,
+    /// What libpq would warn about while resolving (a password file others can read).
+    warnings: Vec<String>,
 }
 
 impl Target {
@@ -90,9 +101,38 @@ impl Target {
         if has_unencoded_at(url) {
             return Err(Error::AtInUserInfo { origin });
         }
-        let config = tokio_postgres::Config::from_str(url)
+        let (rest, tls) = tls::split_options(url)
+            .map_err(|reason| Error::BadUrl { origin: origin.clone(), reason })?;
+        let config = tokio_postgres::Config::from_str(&rest)
             .map_err(|e| Error::BadUrl { origin, reason: parse_reason(&e, is_url(url)) })?;
-        Ok(Target { config, source })
+        Ok(Target::new(config, tls, source))
+    }
+
+    pub(crate) fn new(config: tokio_postgres::Config, tls: TlsOptions, source: Source) -> Target {
+        let mut target = Target { config, tls, source, notes: Vec::new(), warnings: Vec::new() };
+        target.sync_ssl_mode();
+        target
+    }
+
+    /// Tells tokio-postgres the mode it negotiates. Over unix sockets, as libpq, there is no
+    /// TLS whatever the mode: the server does not offer it there.
+    pub(crate) fn sync_ssl_mode(&mut self) {
+        let c = &self.config;
+        let only_sockets = !c.get_hosts().is_empty()
+            && c.get_hostaddrs().is_empty()
+            && c.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)));
+        let mode = if only_sockets {
+            tokio_postgres::config::SslMode::Disable
+        } else {
+            self.tls.tokio_mode()
+        };
+        self.config.ssl_mode(mode);
+    }
+
+    pub(crate) fn parts_mut(
+        &mut self,
+    ) -> (&mut tokio_postgres::Config, &mut TlsOptions, &mut Vec<String>, &mut Vec<String>) {
+        (&mut self.config, &mut self.tls, &mut self.notes, &mut self.warnings)
     }
 
     /// Resolves the target from a flag and an environment lookup; `None` means "the dev
@@ -102,13 +142,85 @@ impl Target {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Option<Target>> {
         let env = |name: &str| env(name).filter(|v| !v.is_empty());
-        if let Some(url) = flag {
-            return Target::parse(url, Source::Flag).map(Some);
+        let target = if let Some(url) = flag {
+            Target::parse(url, Source::Flag)?
+        } else if let Some(url) = env(vars::DATABASE_URL) {
+            Target::parse(&url, Source::DatabaseUrl)?
+        } else if let Some(target) = from_pod_vars(&env)? {
+            target
+        } else if let Some(target) = crate::libpq::from_env(&env)? {
+            target
+        } else {
+            return Ok(None);
+        };
+        crate::libpq::fill_in(target, &env).map(Some)
+    }
+
+    /// `sslmode` in force (as given, else libpq's default `prefer`).
+    pub fn ssl_mode(&self) -> SslMode {
+        self.tls.mode()
+    }
+
+    /// `sslrootcert`, if given.
+    pub fn root_cert(&self) -> Option<&RootCert> {
+        self.tls.root_cert.as_ref()
+    }
+
+    /// The same target with another `sslmode`.
+    pub fn with_ssl_mode(mut self, mode: SslMode) -> Target {
+        self.tls.mode = Some(mode);
+        self.sync_ssl_mode();
+        self
+    }
+
+    /// The same target with `sslrootcert` set.
+    pub fn with_root_cert(mut self, root: RootCert) -> Target {
+        self.tls.root_cert = Some(root);
+        self
+    }
+
+    /// The same target with another time limit per connection attempt (`--connect-timeout`
+    /// overrides the URL's `connect_timeout` and `PGCONNECT_TIMEOUT`).
+    pub fn with_connect_timeout(mut self, timeout: std::time::Duration) -> Target {
+        self.config.connect_timeout(timeout);
+        self
+    }
+
+    /// The time limit of one connection attempt: as configured, else 10 s.
+    pub fn connect_timeout(&self) -> std::time::Duration {
+        self.config.get_connect_timeout().copied().unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// Where the parts that the source left out came from, for the line naming the target
+    /// (`password from /home/app/.pgpass line 2`). Never a value.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// What libpq would have warned about while resolving (a password file with group or world
+    /// access, which is then ignored). The caller prints them.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The one connector every connection and cancel request to this target goes through.
+    pub(crate) fn tls_connector(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+        self.tls.connector()
+    }
+
+    pub(crate) fn tls_options(&self) -> &TlsOptions {
+        &self.tls
+    }
+
+    /// The first host, as a certificate must name it (for messages).
+    pub(crate) fn first_host(&self) -> String {
+        match self.config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(dir)) => dir.display().to_string(),
+            None => {
+                self.config.get_hostaddrs().first().map(ToString::to_string).unwrap_or_default()
+            }
         }
-        if let Some(url) = env(vars::DATABASE_URL) {
-            return Target::parse(&url, Source::DatabaseUrl).map(Some);
-        }
-        from_pod_vars(&env)
     }
 
     /// The parsed configuration, for connecting.
@@ -128,9 +240,9 @@ impl Target {
 
     /// The same server and credentials, another database.
     pub fn with_dbname(&self, dbname: &str) -> Target {
-        let mut config = self.config.clone();
-        config.dbname(dbname);
-        Target { config, source: self.source.clone() }
+        let mut target = self.clone();
+        target.config.dbname(dbname);
+        target
     }
 
     /// The same target, recorded as coming from `source`.
@@ -234,6 +346,7 @@ impl Target {
             let list: Vec<String> = addrs.iter().map(IpAddr::to_string).collect();
             params.push(format!("hostaddr={}", encode(&list.join(","))));
         }
+        params.extend(self.option_params());
         url.push('/');
         if let Some(db) = c.get_dbname() {
             url.push_str(&encode(db));
@@ -245,6 +358,46 @@ impl Target {
         url
     }
 }
+
+impl Target {
+    /// The options a URL keeps besides where it goes, so that what is printed (and what a child
+    /// process gets) connects the same way: TLS, time limit, session settings.
+    fn option_params(&self) -> Vec<String> {
+        use tokio_postgres::config::{ChannelBinding, TargetSessionAttrs};
+        let c = &self.config;
+        let mut params = Vec::new();
+        if let Some(mode) = self.tls.mode {
+            params.push(format!("sslmode={mode}"));
+        }
+        if let Some(root) = self.tls.root_cert_text() {
+            params.push(format!("sslrootcert={}", encode(&root)));
+        }
+        if let Some(timeout) = c.get_connect_timeout() {
+            params.push(format!("connect_timeout={}", timeout.as_secs().max(1)));
+        }
+        if let Some(name) = c.get_application_name() {
+            params.push(format!("application_name={}", encode(name)));
+        }
+        if let Some(options) = c.get_options() {
+            params.push(format!("options={}", encode(options)));
+        }
+        match c.get_target_session_attrs() {
+            TargetSessionAttrs::ReadWrite => params.push("target_session_attrs=read-write".into()),
+            TargetSessionAttrs::ReadOnly => params.push("target_session_attrs=read-only".into()),
+            _ => {}
+        }
+        match c.get_channel_binding() {
+            ChannelBinding::Disable => params.push("channel_binding=disable".into()),
+            ChannelBinding::Require => params.push("channel_binding=require".into()),
+            _ => {}
+        }
+        params
+    }
+}
+
+/// What tokio-postgres is given when a target sets no `connect_timeout`: a connection attempt to
+/// an address that drops packets would otherwise wait for the kernel's TCP timeout (minutes).
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One address a connection may go to (see [`Target::destinations`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,7 +431,7 @@ impl fmt::Display for Destination {
 }
 
 /// libpq's compiled-in socket directory on Debian and in the official images.
-const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
+pub(crate) const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
 
 impl fmt::Display for Target {
     /// The URL with the password masked: safe for logs.
@@ -289,7 +442,11 @@ impl fmt::Display for Target {
 
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Target({self}, from {})", self.source)
+        write!(f, "Target({self}, from {})", self.source)?;
+        for note in &self.notes {
+            write!(f, "; {note}")?;
+        }
+        Ok(())
     }
 }
 
@@ -334,7 +491,7 @@ fn from_pod_vars(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Target>>
     };
     let mut config = tokio_postgres::Config::new();
     config.user(&user).password(password.as_bytes()).dbname(&database).host(&host).port(port);
-    Ok(Some(Target { config, source: Source::PodVars }))
+    Ok(Some(Target::new(config, TlsOptions::default(), Source::PodVars)))
 }
 
 /// Masks the password of any PostgreSQL URL found in `text` (`scheme://user:secret@` becomes
@@ -631,8 +788,8 @@ mod tests {
         };
         check("postgres://u:s3cr3t@host:notaport/db", "invalid value for option `port`");
         check(
-            "postgres://u:s3cr3t@host/db?sslmode=verify-full",
-            "invalid value for option `sslmode`",
+            "postgres://u:s3cr3t@host/db?sslmode=verify",
+            "invalid value for option `sslmode`: expected disable, prefer, require, verify-ca or verify-full",
         );
         check(
             "postgres://u:s3cr3t@host/db?hostaddr=db.example",

@@ -20,6 +20,27 @@ pub const DATABASE_SERVICE_NAME: &str = "DATABASE_SERVICE_NAME";
 /// Data directory of the database pod; the seed's `fdw.conf` lock file lives in it.
 pub const PGDATA: &str = "PGDATA";
 
+/// libpq: host name, IP address or socket directory (a comma-separated list is tried in order).
+pub const PGHOST: &str = "PGHOST";
+/// libpq: port (or a comma-separated list, one per host).
+pub const PGPORT: &str = "PGPORT";
+/// libpq: user name (default: the operating-system user).
+pub const PGUSER: &str = "PGUSER";
+/// libpq: password (secret), when the target gives none.
+pub const PGPASSWORD: &str = "PGPASSWORD";
+/// libpq: database name (default: the user name).
+pub const PGDATABASE: &str = "PGDATABASE";
+/// libpq: `sslmode`, when the target gives none.
+pub const PGSSLMODE: &str = "PGSSLMODE";
+/// libpq: `sslrootcert`, when the target gives none.
+pub const PGSSLROOTCERT: &str = "PGSSLROOTCERT";
+/// libpq: `connect_timeout` in seconds, when the target gives none.
+pub const PGCONNECT_TIMEOUT: &str = "PGCONNECT_TIMEOUT";
+/// libpq: the password file (default `~/.pgpass`).
+pub const PGPASSFILE: &str = "PGPASSFILE";
+/// The home directory, where `.pgpass` is looked for.
+pub const HOME: &str = "HOME";
+
 /// FDW: foreign server name.
 pub const FDW_NAME: &str = "FDW_NAME";
 /// FDW: `dbserver` (`//host/service`) or a PostgreSQL URL / connection string.
@@ -75,6 +96,16 @@ pub const ALL: &[&str] = &[
     POSTGRESQL_SERVICE_PORT,
     DATABASE_SERVICE_NAME,
     PGDATA,
+    PGHOST,
+    PGPORT,
+    PGUSER,
+    PGPASSWORD,
+    PGDATABASE,
+    PGSSLMODE,
+    PGSSLROOTCERT,
+    PGCONNECT_TIMEOUT,
+    PGPASSFILE,
+    HOME,
     FDW_NAME,
     FDW_FOREIGN_SERVER,
     FDW_USER,

@@ -15,6 +15,7 @@ mod signals;
 mod support;
 mod tidy;
 mod transcripts;
+mod wait;
 
 use std::process::Output;
 

@@ -15,7 +15,8 @@ pub(crate) fn root() -> PathBuf {
 pub(crate) fn xtask() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
     for var in pg::vars::ALL {
-        if !matches!(*var, "GWELLS_TEST_SERVER_URL" | "GWELLS_PG_IMAGE" | "CI") {
+        // HOME stays: it is not a setting but where tools (docker) find their configuration.
+        if !matches!(*var, "GWELLS_TEST_SERVER_URL" | "GWELLS_PG_IMAGE" | "CI" | "HOME") {
             cmd.env_remove(var);
         }
     }
