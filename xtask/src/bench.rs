@@ -165,7 +165,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         "command": std::env::args().collect::<Vec<_>>().join(" "),
         "outcomes": outcomes,
     });
-    let dir = ctx.target_dir().join("bench");
+    let dir = devdb::target_dir().join("bench");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("latest.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report)?)
@@ -282,8 +282,8 @@ impl Env {
     async fn new(ctx: &Ctx, wells: u32) -> Result<Env> {
         Ok(Env {
             wells,
-            migrations: ctx.migrations_dir(),
-            codetables: ctx.codetables_dir(),
+            migrations: ctx.migrations_dir()?,
+            codetables: ctx.codetables_dir()?,
             bins: devdb::Binaries::find().ok(),
             server: tokio::sync::OnceCell::new(),
         })

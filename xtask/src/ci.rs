@@ -39,11 +39,11 @@ pub struct Args {
     nextest: Vec<String>,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
+pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
-    crate::setup::ensure_postgres(&ctx.root, backend)?;
+    crate::setup::ensure_postgres(&crate::workspace_root(), backend)?;
     let sh = Shell::new()?;
-    sh.change_dir(&ctx.root);
+    sh.change_dir(&crate::workspace_root());
     if !args.skip_lint {
         say("ci: cargo fmt --check");
         cmd!(sh, "cargo fmt --all --check")

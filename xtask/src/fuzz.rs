@@ -64,17 +64,17 @@ struct Outcome {
     panic: Option<String>,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
+pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     let targets = chosen(&args.targets)?;
     if args.seconds == 0 {
         return Err(bad_input(anyhow::anyhow!("`--seconds` must be at least 1")));
     }
-    check_cargo_fuzz(&ctx.root).await?;
+    check_cargo_fuzz(&crate::workspace_root()).await?;
     let sanitizer = if args.asan { "address" } else { "none" };
 
     for target in &targets {
         say(&format!("fuzz: building {target} (sanitizer {sanitizer})"));
-        let mut build = cargo_fuzz(&ctx.root, args.asan);
+        let mut build = cargo_fuzz(&crate::workspace_root(), args.asan);
         build.args(["build", "--sanitizer", sanitizer, target]);
         let status = build.status().await.context("cannot run `cargo fuzz build`")?;
         if !status.success() {
@@ -82,10 +82,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         }
     }
 
-    let work = ctx.target_dir().join("fuzz");
+    let work = devdb::target_dir().join("fuzz");
     let mut outcomes = Vec::new();
     for target in &targets {
-        outcomes.push(fuzz_one(ctx, &work, target, sanitizer, args.asan, args.seconds).await?);
+        outcomes.push(fuzz_one(&work, target, sanitizer, args.asan, args.seconds).await?);
     }
 
     crate::ctx::print_line(&table(&outcomes).to_string());
@@ -141,7 +141,6 @@ async fn check_cargo_fuzz(root: &Path) -> Result<()> {
 
 /// Runs one target for `seconds`, its output to `target/fuzz/<target>.log`, progress on stderr.
 async fn fuzz_one(
-    ctx: &Ctx,
     work: &Path,
     target: &str,
     sanitizer: &str,
@@ -151,7 +150,7 @@ async fn fuzz_one(
     let corpus = work.join("corpus").join(target);
     std::fs::create_dir_all(&corpus)
         .with_context(|| format!("cannot create {}", corpus.display()))?;
-    let artifacts = ctx.root.join("fuzz/artifacts").join(target);
+    let artifacts = crate::workspace_root().join("fuzz/artifacts").join(target);
     let before = files(&artifacts);
     let log_path = work.join(format!("{target}.log"));
     let mut log = tokio::fs::File::create(&log_path)
@@ -159,10 +158,10 @@ async fn fuzz_one(
         .with_context(|| format!("cannot create {}", log_path.display()))?;
 
     say(&format!("fuzz: {target} for {seconds} s (log {})", log_path.display()));
-    let mut cmd = cargo_fuzz(&ctx.root, asan);
+    let mut cmd = cargo_fuzz(&crate::workspace_root(), asan);
     cmd.args(["run", "--sanitizer", sanitizer, target])
         .arg(&corpus)
-        .arg(ctx.root.join("fuzz/corpus").join(target))
+        .arg(crate::workspace_root().join("fuzz/corpus").join(target))
         .arg("--")
         .args([format!("-max_total_time={seconds}"), "-timeout=10".into()])
         .arg("-print_final_stats=1")
@@ -263,7 +262,7 @@ fn table(outcomes: &[Outcome]) -> comfy_table::Table {
 fn explain_crash(o: &Outcome, sanitizer: &str) {
     let (_, krate, tests) = TARGETS.iter().find(|t| t.0 == o.target).copied().unwrap_or_default();
     for crash in &o.crashes {
-        let input = crash.strip_prefix(crate::ctx::workspace_root()).unwrap_or(crash).display();
+        let input = crash.strip_prefix(crate::workspace_root()).unwrap_or(crash).display();
         say(&format!("\nfuzz: `{}` crashed on {input}", o.target));
         if let Some(panic) = &o.panic {
             say(&format!("  {panic}"));

@@ -69,7 +69,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         Mode::Subset
     };
     let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
-    crate::setup::ensure_postgres(&ctx.root, backend)?;
+    crate::setup::ensure_postgres(&crate::workspace_root(), backend)?;
     let mut phases = Phases(Vec::new());
     let total = Instant::now();
 
@@ -126,10 +126,10 @@ async fn rehearse(
     phases.time("legacy", t);
 
     let t = Instant::now();
-    migrate::migrate_all(&target, &ctx.migrations_dir())
+    migrate::migrate_all(&target, &ctx.migrations_dir()?)
         .await
         .context("cannot migrate the target")?;
-    codes::load_dir(&target, &ctx.codetables_dir(), &codes::LoadOptions::default())
+    codes::load_dir(&target, &ctx.codetables_dir()?, &codes::LoadOptions::default())
         .await
         .context("cannot load the code tables")?;
     phases.time("target", t);

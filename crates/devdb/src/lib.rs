@@ -29,24 +29,12 @@ pub use error::{BoxError, Error};
 pub use local::Binaries;
 pub use paths::{target_dir, workspace_root};
 pub use server::{Backend, DEFAULT_IMAGE, Server, ServerOptions};
-pub use template::{TemplateSpec, clone_database, drop_database, ensure_template};
+pub use template::{TemplateSpec, clone_database, drop_database, ensure_template, inputs_hash};
 pub use testdb::TestDb;
 
-/// Passed as `-c` to every server this crate starts, local or container, so that a tool holding
-/// only a URL can tell a throwaway server (where databases may be cloned, renamed and dropped at
-/// will) from any other: see [`is_devdb_server`]. `cluster_name` is set only when the server
-/// starts — a client cannot set it for its session (the connection is refused) nor a role or
-/// database — so no URL option can make a real server look throwaway. It also names the
-/// server's processes in `ps`.
-pub const SERVER_MARK: &str = "cluster_name=gwells-devdb";
-
-/// Whether the server of `target` was started by this crate (it carries [`SERVER_MARK`]).
-pub async fn is_devdb_server(target: &pg::Target) -> Result<bool> {
-    let conn = pg::connect(target, "gwells-db devdb").await?;
-    let row =
-        conn.query_one("SELECT current_setting('cluster_name') = 'gwells-devdb'", &[]).await?;
-    Ok(row.get(0))
-}
+/// The mark every server this crate starts carries, and its test (defined in `pg`, since the
+/// product binary, which links no server code, reads it too).
+pub use pg::{SERVER_MARK, is_devdb_server};
 
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -26,29 +26,16 @@ pub struct TemplateSpec {
 }
 
 impl TemplateSpec {
-    /// The hash of the inputs, the label, `extra`, the server version and the code that builds
-    /// templates (the sources of the crates that do, hashed by `build.rs`).
+    /// The hash of the label, `extra`, the server version, the code that builds templates (the
+    /// sources of the crates that do, hashed by `build.rs`) and [`inputs_hash`] of the inputs.
     pub fn key(&self, server_version: &str) -> Result<String> {
+        let inputs = inputs_hash(&self.inputs)?;
         let mut hasher = Sha256::new();
-        for part in [&self.label, &self.extra, server_version, env!("GWELLS_TEMPLATE_BUILDERS")] {
+        for part in
+            [&self.label, &self.extra, server_version, env!("GWELLS_TEMPLATE_BUILDERS"), &inputs]
+        {
             hasher.update(part.as_bytes());
             hasher.update([0]);
-        }
-        for input in &self.inputs {
-            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(input)
-                .into_iter()
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .collect();
-            files.sort();
-            for file in files {
-                let rel = file.strip_prefix(input).unwrap_or(&file);
-                hasher.update(rel.to_string_lossy().as_bytes());
-                hasher.update([0]);
-                hasher.update(std::fs::read(&file).map_err(|e| Error::io(&file, e))?);
-                hasher.update([0]);
-            }
         }
         Ok(hex::encode(hasher.finalize())[..16].to_string())
     }
@@ -62,6 +49,30 @@ impl TemplateSpec {
             .collect();
         if clean.is_empty() { "db".into() } else { clean }
     }
+}
+
+/// The hash of the files below `inputs` (each a file or a directory), by path relative to its
+/// input and contents. `gwells-db --version` prints the same hash of the migrations and code
+/// tables built into it, so a coded template and a binary can be matched.
+pub fn inputs_hash(inputs: &[PathBuf]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    for input in inputs {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(input)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            let rel = file.strip_prefix(input).unwrap_or(&file);
+            hasher.update(rel.to_string_lossy().as_bytes());
+            hasher.update([0]);
+            hasher.update(std::fs::read(&file).map_err(|e| Error::io(&file, e))?);
+            hasher.update([0]);
+        }
+    }
+    Ok(hex::encode(hasher.finalize())[..16].to_string())
 }
 
 /// Returns the name of the template for `spec` on the server of `admin`, building it with

@@ -18,6 +18,7 @@ mod cancel;
 mod conn;
 mod error;
 mod lock;
+mod mark;
 pub mod quote;
 mod stash;
 mod target;
@@ -27,6 +28,7 @@ pub use cancel::{Stop, cancel_running, finish_or_cancel};
 pub use conn::{Conn, Notice, connect};
 pub use error::{Error, describe};
 pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
+pub use mark::{SERVER_MARK, is_devdb_server};
 pub use stash::{STASH_TABLE, STASHED_SECRET, stash_secret};
 pub use target::{Destination, Secret, Source, Target, mask_url};
 

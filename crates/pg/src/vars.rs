@@ -45,6 +45,13 @@ pub const DJANGO_ADMIN_PASSWORD: &str = "DJANGO_ADMIN_PASSWORD";
 /// Obfuscated admin URL path.
 pub const DJANGO_ADMIN_URL: &str = "DJANGO_ADMIN_URL";
 
+/// Folder of migrations to use instead of the ones built into the binary (`--migrations-dir`).
+pub const GWELLS_MIGRATIONS_DIR: &str = "GWELLS_MIGRATIONS_DIR";
+/// Folder of code-table CSVs to use instead of the built-in ones (`--codetables-dir`).
+pub const GWELLS_CODETABLES_DIR: &str = "GWELLS_CODETABLES_DIR";
+/// Folder for replication reports (`--report-dir`).
+pub const GWELLS_REPORT_DIR: &str = "GWELLS_REPORT_DIR";
+
 /// devdb: container image for the docker backend (default `postgres:15`).
 pub const GWELLS_PG_IMAGE: &str = "GWELLS_PG_IMAGE";
 /// devdb: backend for servers the tool starts: `local`, `docker` or `auto`.
@@ -79,6 +86,9 @@ pub const ALL: &[&str] = &[
     DJANGO_ADMIN_EMAIL,
     DJANGO_ADMIN_PASSWORD,
     DJANGO_ADMIN_URL,
+    GWELLS_MIGRATIONS_DIR,
+    GWELLS_CODETABLES_DIR,
+    GWELLS_REPORT_DIR,
     GWELLS_PG_IMAGE,
     GWELLS_DEVDB_BACKEND,
     GWELLS_TEST_SERVER_URL,

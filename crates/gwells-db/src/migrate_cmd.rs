@@ -118,7 +118,7 @@ fn classify(err: Error) -> anyhow::Error {
 
 pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
-    let dir = ctx.migrations_dir();
+    let dir = ctx.migrations_dir()?;
     let mut options = Options {
         fake: args.fake,
         lock_wait: Duration::from_secs(args.lock_wait),
@@ -266,7 +266,7 @@ fn report_problems(status: &Status) {
 
 pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
-    let dir = ctx.migrations_dir();
+    let dir = ctx.migrations_dir()?;
     let mut status =
         migrate::status(&target, &dir).await.map_err(classify).context("cannot read the status")?;
     if let Some(app) = &args.app {
@@ -291,7 +291,7 @@ pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
 }
 
 pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
-    let dir = ctx.migrations_dir();
+    let dir = ctx.migrations_dir()?;
     let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
     let key = migrate::Key::new(&args.app, &args.name);
     let Some(m) = source.get(&key) else {
@@ -310,7 +310,7 @@ pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
 }
 
 pub async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
-    let dir = ctx.migrations_dir();
+    let dir = ctx.migrations_dir_to_write()?;
     let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
     let squashed = migrate::squash(&source, &args.app, args.to.as_deref()).map_err(classify)?;
     let written = migrate::write_squash(&dir, &squashed).map_err(classify)?;

@@ -70,7 +70,18 @@ struct DumpArgs {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let dir = args.dir.unwrap_or_else(|| ctx.codetables_dir());
+    // A dump into the embedded files would only change a temporary copy.
+    let embedded = args.dir.is_none() && ctx.codetables_embedded();
+    if let (true, Command::Dump(DumpArgs { out: None, .. })) = (embedded, &args.command) {
+        return Err(bad_input(anyhow::anyhow!(
+            "the code tables are the ones built into the binary, which cannot be written\n\
+             hint: name the folder to write into with `--out DIR` (or `--out -` for stdout)"
+        )));
+    }
+    let dir = match args.dir {
+        Some(dir) => dir,
+        None => ctx.codetables_dir()?,
+    };
     match args.command {
         Command::Check => check(&dir, ctx).await,
         Command::Load(load) => load_cmd(&dir, load, ctx).await,

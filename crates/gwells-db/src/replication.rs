@@ -69,16 +69,26 @@ pub async fn run_with_progress(
     replicate::replicate(target, options, &mut on).await
 }
 
-/// Prints the report, writes its JSON, and chooses the exit code.
+/// Prints the report, writes its JSON, and chooses the exit code. The run has committed by now:
+/// a report folder that cannot be written is a warning, never a failure, or an operator would
+/// run a replication again that already happened. The table (or `--json`) is printed first.
 pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
-    let dir = ctx.target_dir().join("reports");
-    let path = report.write_json(&dir).context("cannot write the replication report")?;
     if json {
         crate::ctx::print_line(&serde_json::to_string_pretty(report).context("report as JSON")?);
     } else {
         crate::ctx::print_line(&render(report));
     }
-    say(&format!("replicate: report written to {}", path.display()));
+    let dir = ctx.report_dir();
+    match report.write_json(&dir) {
+        Ok(path) => say(&format!("replicate: report written to {}", path.display())),
+        Err(err) => {
+            let (message, _) = crate::exit::render(&anyhow::Error::new(err));
+            say(&format!("warning: the report was not written to {}: {message}", dir.display()));
+            say(
+                "hint: the run itself is done; give a writable folder with `--report-dir DIR` next time",
+            );
+        }
+    }
     if report.plan {
         say("replicate: --plan: nothing was changed");
         Ok(crate::exit::OK)

@@ -5,11 +5,9 @@
 //! validated before anything is dropped; then `reset::run` replaces the database by a template
 //! clone (on a throwaway server) or drops in place, and calls the phases built here.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{self, bad_input};
@@ -104,7 +102,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let interrupt = Interrupt::install("reset")?;
     let target = ctx.target().await?;
     // The guard's one fact: whether the server carries the mark of a server this tool started.
-    let throwaway = devdb::is_devdb_server(&target)
+    let throwaway = pg::is_devdb_server(&target)
         .await
         .with_context(|| format!("cannot tell whether {target} was started by this tool"))?;
     if let Some(spec) = &fdw_spec {
@@ -118,7 +116,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             drop_fdw: args.drop_fdw,
             fdw_schemas: env(pg::vars::FDW_SCHEMA).into_iter().collect(),
         },
-        set_by: format!("cargo xtask reset (pid {})", std::process::id()),
+        set_by: format!("{} reset (pid {})", ctx.program, std::process::id()),
         stop: interrupt.stop().clone(),
     };
     if !throwaway && target.source() == &pg::Source::DevServer {
@@ -129,12 +127,13 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             "hint: `cargo xtask db down && cargo xtask db up` restarts it marked, with `gwells` empty",
         );
     }
-    let template = if args.cold || !throwaway {
-        None
-    } else {
-        Some(template(ctx, &target, fdw_spec.as_ref()))
+    let template = match ctx.dev() {
+        Some(dev) if throwaway && !args.cold => {
+            Some(template(ctx, dev, &target, fdw_spec.as_ref())?)
+        }
+        _ => None,
     };
-    let phases = phases(ctx, fdw_spec, mode, account);
+    let phases = phases(ctx, fdw_spec, mode, account)?;
     let mut show = |r: &reset::PhaseReport| {
         say(&format!("reset: {:<8} {:>8.2} s  {}", r.name, r.elapsed.as_secs_f64(), r.summary));
     };
@@ -167,9 +166,13 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// The template path: a clone of the migrated and coded template stands for `migrate` and
 /// `codes`; the FDW phase, when it runs, builds its extension, server and schema again.
-fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> reset::Template {
-    let (migrations, codetables) = (ctx.migrations_dir(), ctx.codetables_dir());
-    let label = reset_label(&migrations, &codetables);
+fn template(
+    ctx: &Ctx,
+    dev: &std::sync::Arc<dyn crate::DevServer>,
+    target: &pg::Target,
+    fdw_spec: Option<&fdw::Spec>,
+) -> anyhow::Result<reset::Template> {
+    let (migrations, codetables) = (ctx.migrations_dir()?, ctx.codetables_dir()?);
     let recreated = fdw_spec.map_or_else(Vec::new, |spec| {
         let extensions = spec.extensions().map(|e| reset::Kept::Extension(e.into()));
         let objects = [
@@ -179,23 +182,10 @@ fn template(ctx: &Ctx, target: &pg::Target, fdw_spec: Option<&fdw::Spec>) -> res
         extensions.into_iter().chain(objects).collect()
     });
     let admin = target.with_dbname("postgres");
-    reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| async move {
-        templates::ensure(&admin, &label, &migrations, Some(&codetables)).await
-    })
-}
-
-/// `reset-<8 hex>`: one reset template per pair of directories, so a reset run against a copy of
-/// the migrations (a test, a checkout elsewhere) does not evict the main one.
-fn reset_label(migrations: &Path, codetables: &Path) -> String {
-    let mut hasher = Sha256::new();
-    for dir in [migrations, codetables] {
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        hasher.update(dir.to_string_lossy().as_bytes());
-        hasher.update([0]);
-    }
-    let digest = hasher.finalize();
-    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-    format!("reset-{hex}")
+    let dev = dev.clone();
+    Ok(reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| {
+        dev.reset_template(admin, migrations, codetables)
+    }))
 }
 
 fn phases(
@@ -203,9 +193,9 @@ fn phases(
     fdw_spec: Option<fdw::Spec>,
     mode: replicate::Mode,
     account: Option<admin::Account>,
-) -> Vec<reset::Phase> {
-    let migrations = ctx.migrations_dir();
-    let codes_dir = ctx.codetables_dir();
+) -> anyhow::Result<Vec<reset::Phase>> {
+    let migrations = ctx.migrations_dir()?;
+    let codes_dir = ctx.codetables_dir()?;
     let mut phases = vec![
         reset::Phase::new("migrate", move |target| async move {
             let report = migrate::migrate_all(&target, &migrations).await?;
@@ -250,12 +240,12 @@ fn phases(
             Ok(format!("`{}` {outcome}", account.username))
         }));
     }
-    phases
+    Ok(phases)
 }
 
 pub async fn protect(args: ProtectArgs, ctx: &Ctx, on: bool) -> anyhow::Result<ExitCode> {
     let target = ctx.target().await?;
-    let by = format!("cargo xtask protect (pid {})", std::process::id());
+    let by = format!("{} protect (pid {})", ctx.program, std::process::id());
     let changed = reset::set_protected(&target, on, &by, &args.note)
         .await
         .with_context(|| format!("cannot change the protection marker of {target}"))?;

@@ -33,9 +33,11 @@ pub struct Args {
 pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let target = match ctx.configured_target()? {
         Some(t) => Some(t),
-        None => {
-            devdb::dev_server().await.map(|s| s.target().clone().with_dbname(devdb::DEV_DATABASE))
-        }
+        None => match ctx.dev() {
+            Some(dev) => dev.running().await,
+            // The product has no server to look for: a probe without a target is misconfigured.
+            None => return ctx.target().await.map(|_| crate::exit::failed()),
+        },
     };
     let observed = match &target {
         None => reset::Observed {
@@ -142,7 +144,14 @@ const SWAP_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn readiness(ctx: &Ctx, target: &pg::Target) -> Result<reset::Readiness, Ended> {
     let mut r = reset::Readiness::default();
-    match migrate::status(target, &ctx.migrations_dir()).await {
+    let (migrations, codetables) = match (ctx.migrations_dir(), ctx.codetables_dir()) {
+        (Ok(m), Ok(c)) => (m, c),
+        (Err(e), _) | (_, Err(e)) => {
+            r.errors.push(format!("{e:#}"));
+            return Ok(r);
+        }
+    };
+    match migrate::status(target, &migrations).await {
         Ok(s) => {
             r.pending = s.pending.iter().map(|k| k.to_string()).collect();
             r.drifted = s.drifted.iter().map(|d| d.key.to_string()).collect();
@@ -152,7 +161,7 @@ async fn readiness(ctx: &Ctx, target: &pg::Target) -> Result<reset::Readiness, E
         Err(e) if ended(&e) => return Err(Ended(chain(e))),
         Err(e) => r.errors.push(format!("migration status: {}", chain(e))),
     }
-    match codes::loaded(target, &ctx.codetables_dir()).await {
+    match codes::loaded(target, &codetables).await {
         Ok(tables) => {
             r.codes_missing = tables
                 .iter()
