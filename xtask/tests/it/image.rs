@@ -200,13 +200,15 @@ async fn database_pod(lab: &Lab, secrets: &Secrets) -> pg::Target {
     let user = pg::quote::ident(&db["database-user"]).expect("user");
     let password = pg::quote::literal(&db["database-password"]).expect("password");
     let database = pg::quote::ident(&db["database-name"]).expect("database");
-    conn.batch_execute(&format!(
-        "CREATE ROLE {user} LOGIN PASSWORD {password};
-         ALTER DATABASE {database} OWNER TO {user};
-         CREATE DATABASE gwells_legacy"
-    ))
-    .await
-    .expect("application role and legacy database");
+    // One statement each: a multi-statement string is one transaction, which CREATE DATABASE
+    // refuses.
+    for sql in [
+        format!("CREATE ROLE {user} LOGIN PASSWORD {password}"),
+        format!("ALTER DATABASE {database} OWNER TO {user}"),
+        "CREATE DATABASE gwells_legacy".to_string(),
+    ] {
+        conn.batch_execute(&sql).await.expect("application role and legacy database");
+    }
     let spec = legacy::Spec { wells: 300, ..legacy::Spec::default() };
     legacy::create(&admin.with_dbname("gwells_legacy"), &spec).await.expect("legacy stand-in");
     admin
@@ -250,11 +252,28 @@ async fn the_deployment_examples_run_in_the_tool_image_on_a_private_network() {
         ));
     }
 
+    // The commands did their work, not just exit 0: the subset replicated, the superuser made.
+    let check = pg::connect(&admin, "image test check").await.expect("connect");
+    let wells: i64 =
+        check.query_one("SELECT count(*) FROM public.well", &[]).await.expect("wells").get(0);
+    assert!(wells > 0, "no wells after the replicate and reset Jobs");
+    let user = &secrets["gwells-django"]["DJANGO_ADMIN_USER"];
+    let admins: i64 = check
+        .query_one(
+            "SELECT count(*) FROM public.auth_user WHERE username = $1 AND is_superuser",
+            &[user],
+        )
+        .await
+        .expect("auth_user")
+        .get(0);
+    assert_eq!(admins, 1, "the superuser `{user}` was not created");
+    transcript.push(format!("{wells} wells replicated, superuser `{user}` present"));
+
     let readiness = find(&steps, "/readinessProbe");
     let liveness = find(&steps, "/livenessProbe");
     let (code, output, _) = lab.run(image, readiness);
     assert_eq!(code, Some(0), "not ready after the examples:\n{output}");
-    transcript.push(format!("exit {code:?}  after them: {}", readiness.line()));
+    transcript.push(format!("exit 0  after them: {}", readiness.line()));
 
     // A reset from another container, held inside its drop by a lock the test holds: the
     // probes see it for as long as the test wants, whatever the machine's speed.
