@@ -58,7 +58,7 @@ impl Lab {
         let name = self.name(&step.name);
         let mut cmd = Command::new("docker");
         cmd.args(["run", "--rm", "--name", &name, "--network", &self.prefix, "--user", UID]);
-        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        cmd.env_clear().env("PATH", std::env::var_os(pg::vars::PATH).unwrap_or_default());
         for (k, v) in &step.env {
             cmd.args(["-e", k]).env(k, v);
         }
