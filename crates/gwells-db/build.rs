@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let root = manifest.ancestors().nth(2).expect("crates/gwells-db lies two levels down");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
 

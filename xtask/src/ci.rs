@@ -43,7 +43,7 @@ pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
     crate::setup::ensure_postgres(&crate::workspace_root(), backend)?;
     let sh = Shell::new()?;
-    sh.change_dir(&crate::workspace_root());
+    sh.change_dir(crate::workspace_root());
     if !args.skip_lint {
         say("ci: cargo fmt --check");
         cmd!(sh, "cargo fmt --all --check")

@@ -18,6 +18,10 @@ use testcontainers::{GenericImage, ImageExt};
 use crate::registry::{MANAGED_LABEL, OWNER_LABEL};
 use crate::{Error, Result};
 
+/// The port the server listens on inside its container; the host reaches it through a mapped
+/// port of its own.
+pub(crate) const CONTAINER_PORT: u16 = 5432;
+
 pub(crate) struct Started {
     pub(crate) container: String,
     pub(crate) port: u16,
@@ -56,7 +60,7 @@ pub(crate) async fn start(
     let local = client.inspect_image(&format!("{name}:{tag}")).await.is_ok();
     let password = random_password()?;
     let request = GenericImage::new(name, tag)
-        .with_exposed_port(5432.tcp())
+        .with_exposed_port(CONTAINER_PORT.tcp())
         .with_wait_for(WaitFor::message_on_stderr("database system is ready to accept connections"))
         .with_env_var("POSTGRES_USER", "postgres")
         .with_env_var("POSTGRES_PASSWORD", password.clone())
@@ -93,7 +97,7 @@ pub(crate) async fn start(
                 host_port: Some(String::new()),
             };
             config.port_bindings =
-                Some(HashMap::from([("5432/tcp".to_string(), Some(vec![binding]))]));
+                Some(HashMap::from([(format!("{CONTAINER_PORT}/tcp"), Some(vec![binding]))]));
         });
     let start = request.start();
     // A missing image is pulled by testcontainers; without a registry that must fail fast.
@@ -120,7 +124,7 @@ pub(crate) async fn start(
         }
     };
     let container_id = container.id().to_string();
-    let port = match container.get_host_port_ipv4(5432).await {
+    let port = match container.get_host_port_ipv4(CONTAINER_PORT).await {
         Ok(p) => p,
         Err(e) => {
             let _ = container.rm().await;

@@ -182,6 +182,24 @@ impl Server {
         &self.target
     }
 
+    /// The server as it reaches itself: what a foreign server pointing at another database of
+    /// the same server must be given. A container's server listens on 5432 inside it; the
+    /// host-mapped port of [`Server::target`] exists only outside, so the container's own
+    /// loopback address is used. A local cluster's address is the same from either side.
+    pub fn self_target(&self) -> Result<Target> {
+        if self.record.container.is_none() {
+            return Ok(self.target.clone());
+        }
+        // The container's password is generated URL-safe (see `docker::start`).
+        let password = self.target.password().map(|p| p.expose().to_string()).unwrap_or_default();
+        let url = format!(
+            "postgres://postgres:{password}@127.0.0.1:{}/{}",
+            crate::docker::CONTAINER_PORT,
+            self.target.dbname()
+        );
+        Ok(Target::parse(&url, Source::Throwaway)?)
+    }
+
     /// `local` or `docker`.
     pub fn backend(&self) -> &str {
         &self.record.backend

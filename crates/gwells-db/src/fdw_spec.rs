@@ -1,8 +1,5 @@
-//! The FDW spec from flags and the `FDW_*` variables, built one way for `fdw setup` and
-//! reset's FDW phase (so both store the same fingerprint); the command files call this module,
-//! never each other.
-
-use pg::vars;
+//! The FDW spec's flags, shared by every `fdw` subcommand; the spec itself is built by
+//! `lifecycle::settings`, one way for `fdw setup` and reset's FDW phase.
 
 use crate::exit::bad_input;
 
@@ -32,34 +29,18 @@ pub(crate) struct SpecFlags {
     grant_to: Option<String>,
 }
 
-/// The spec `fdw setup` uses without flags: the `FDW_*` variables, the reader role granted to
-/// `POSTGRESQL_USER`. Reset's FDW phase uses it too, so both store the same fingerprint.
-pub(crate) fn spec_from_env() -> anyhow::Result<fdw::Spec> {
-    spec(&SpecFlags::default())
-}
-
+/// The spec from the flags over the `FDW_*` variables, built by `lifecycle::settings` as
+/// reset's FDW phase builds it, so both store the same fingerprint.
 pub(crate) fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {
-    let driver = flags
-        .driver
-        .as_deref()
-        .map(str::parse::<fdw::DriverKind>)
-        .transpose()
-        .map_err(bad_input)?;
-    let env = |name: &str| {
-        let flag = match name {
-            vars::FDW_NAME => &flags.name,
-            vars::FDW_FOREIGN_SERVER => &flags.foreign_server,
-            vars::FDW_USER => &flags.user,
-            vars::FDW_FOREIGN_SCHEMA => &flags.foreign_schema,
-            vars::FDW_SCHEMA => &flags.schema,
-            _ => &None,
-        };
-        flag.clone().or_else(|| std::env::var(name).ok())
+    let overrides = lifecycle::settings::FdwOverrides {
+        driver: flags.driver.clone(),
+        name: flags.name.clone(),
+        foreign_server: flags.foreign_server.clone(),
+        user: flags.user.clone(),
+        foreign_schema: flags.foreign_schema.clone(),
+        schema: flags.schema.clone(),
+        grant_to: flags.grant_to.clone(),
     };
-    let grantee = flags
-        .grant_to
-        .clone()
-        .or_else(|| std::env::var(vars::POSTGRESQL_USER).ok().filter(|u| !u.is_empty()));
-    let spec = fdw::Spec::from_env_with(&env, driver).map_err(bad_input)?;
-    Ok(spec.with_grantee(grantee.as_deref()))
+    let env = |name: &str| std::env::var(name).ok();
+    lifecycle::settings::fdw_spec(&overrides, &env).map_err(bad_input)
 }

@@ -1,5 +1,5 @@
 //! `cargo xtask replicate`: run the replication functions against the target database,
-//! verify the result, and report it (table on stdout, JSON under `target/reports/`).
+//! verify the result, and report it (table on stdout, JSON into `--report-dir`).
 
 use std::process::ExitCode;
 
@@ -18,8 +18,8 @@ Examples:
   cargo xtask replicate --full --plan          # what a run would change, changing nothing
   cargo xtask replicate --full --discard-submissions
 
-Without --subset/--full the mode comes from DB_REPLICATE: `None` (skip), `Subset` or `Full`,
-exactly these spellings. The foreign schema `wells` must exist (`cargo xtask fdw setup`).
+Without --subset/--full the mode comes from DB_REPLICATE: `None` (skip), `Subset` or `Full`
+(or lowercase). The foreign schema `wells` must exist (`cargo xtask fdw setup`).
 
 On a database that holds replicated rows the run merges, online: it stages the legacy rows
 in its own schema, compares them by key and applies only the difference (plain INSERT,
@@ -53,8 +53,9 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
-    let env = std::env::var(pg::vars::DB_REPLICATE).ok();
-    let mode = Mode::resolve(args.subset, args.full, env.as_deref()).map_err(bad_input)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full).map_err(bad_input)?;
+    let mode = lifecycle::settings::replication_mode(chosen, &env).map_err(bad_input)?;
     if mode == Mode::None {
         say("replicate: mode is None (DB_REPLICATE), nothing to do");
         return Ok(crate::exit::OK);
@@ -72,9 +73,11 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         plan: args.plan,
         ..replicate::Options::new(mode)
     };
-    let result =
-        pg::finish_or_cancel(interrupt.stop(), replication::run_with_progress(&target, &options))
-            .await;
+    let mut progress = replication::Progress::new(mode);
+    let report_dir = ctx.report_dir();
+    let mut on = |e| progress.on(e);
+    let run = lifecycle::replication::replicate(&target, &options, &report_dir, &mut on);
+    let result = pg::finish_or_cancel(interrupt.stop(), run).await;
     if let Some(signal) = interrupt.received() {
         return Ok(crate::interrupt::replicated(signal, target.dbname(), result.is_ok()));
     }
@@ -84,5 +87,5 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         e => anyhow::Error::new(e).context(format!("cannot replicate into `{}`", target.dbname())),
     })?;
-    replication::finish(&report, ctx, args.json)
+    replication::finish(&report, args.json)
 }

@@ -1,5 +1,5 @@
-//! Replication's progress, report and exit code, shared by `replicate` and `rehearse` (the
-//! command files call this module, never each other).
+//! Replication's progress, report and exit code, shared by `replicate` and `cargo xtask
+//! rehearse` (the command files call this module, never each other).
 
 use std::process::ExitCode;
 
@@ -8,97 +8,114 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use replicate::{Event, Report};
 
-use crate::ctx::{Ctx, say};
+use lifecycle::replication::{Outcome, Replicated};
 
-/// Runs the driver with a progress line per table on stderr.
-pub async fn run_with_progress(
-    target: &pg::Target,
-    options: &replicate::Options,
-) -> Result<Report, replicate::Error> {
-    say(&format!("replicate: mode {}", options.mode));
-    let style = ProgressStyle::with_template("{spinner} {prefix:>22} {msg} {elapsed}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    let mut bar: Option<ProgressBar> = None;
-    let mut on = |event: Event| match event {
-        Event::Path { path, reason } => say(&format!("replicate: {path} path ({reason})")),
-        Event::Compared { changes, seconds } => say(&format!(
-            "  {:>22} {:>12} {seconds:>8.2} s",
-            "compare",
-            format!("{changes} changes")
-        )),
-        Event::Applying => {
-            say("replicate: applying the difference (plain DML, readers do not wait)")
-        }
-        Event::Waiting { attempt, blocker, retry_in } => say(&format!(
-            "replicate: attempt {attempt} timed out waiting for a lock held by {}; retrying in {} s",
-            blocker.as_deref().unwrap_or("a session that ended since"),
-            retry_in.as_secs_f64()
-        )),
-        Event::Applied { changes, seconds } => {
-            say(&format!("  {:>22} {:>12} {seconds:>8.2} s", "apply", format!("{changes} changes")))
-        }
-        Event::Discarding { table, rows } => {
-            say(&format!("replicate: discarding {rows} rows of `{table}` (--discard-submissions)"))
-        }
-        Event::Started { table } => {
-            let b = ProgressBar::new_spinner().with_style(style.clone()).with_prefix(table);
-            b.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar = Some(b);
-        }
-        Event::Notice(message) => {
-            if let Some(b) = &bar {
-                b.set_message(message);
-            }
-        }
-        Event::Keys { step, objects, seconds } => {
-            if let Some(b) = bar.take() {
-                b.finish_and_clear();
-            }
-            let objects = format!("{objects} objects");
-            say(&format!("  {step:>22} {objects:>12} {seconds:>8.2} s"));
-        }
-        Event::Finished { table, rows, seconds } => {
-            if let Some(b) = bar.take() {
-                b.finish_and_clear();
-            }
-            let rows = rows.map(|n| format!("{n} rows")).unwrap_or_default();
-            say(&format!("  {table:>22} {rows:>12} {seconds:>8.2} s"));
-        }
-        Event::Verifying => say("replicate: verifying source -> staging -> application"),
-    };
-    replicate::replicate(target, options, &mut on).await
+use crate::ctx::say;
+
+/// A progress line per table on stderr, fed the driver's events.
+pub struct Progress {
+    style: ProgressStyle,
+    bar: Option<ProgressBar>,
 }
 
-/// Prints the report, writes its JSON, and chooses the exit code. The run has committed by now:
-/// a report folder that cannot be written is a warning, never a failure, or an operator would
-/// run a replication again that already happened. The table (or `--json`) is printed first.
-pub fn finish(report: &Report, ctx: &Ctx, json: bool) -> Result<ExitCode> {
+impl Progress {
+    /// Announces the mode and starts showing progress.
+    pub fn new(mode: replicate::Mode) -> Progress {
+        say(&format!("replicate: mode {mode}"));
+        let style = ProgressStyle::with_template("{spinner} {prefix:>22} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        Progress { style, bar: None }
+    }
+
+    /// Shows one event.
+    pub fn on(&mut self, event: Event) {
+        match event {
+            Event::Path { path, reason } => say(&format!("replicate: {path} path ({reason})")),
+            Event::Compared { changes, seconds } => say(&format!(
+                "  {:>22} {:>12} {seconds:>8.2} s",
+                "compare",
+                format!("{changes} changes")
+            )),
+            Event::Applying => {
+                say("replicate: applying the difference (plain DML, readers do not wait)")
+            }
+            Event::Waiting { attempt, blocker, retry_in } => say(&format!(
+                "replicate: attempt {attempt} timed out waiting for a lock held by {}; retrying in {} s",
+                blocker.as_deref().unwrap_or("a session that ended since"),
+                retry_in.as_secs_f64()
+            )),
+            Event::Applied { changes, seconds } => say(&format!(
+                "  {:>22} {:>12} {seconds:>8.2} s",
+                "apply",
+                format!("{changes} changes")
+            )),
+            Event::Discarding { table, rows } => say(&format!(
+                "replicate: discarding {rows} rows of `{table}` (--discard-submissions)"
+            )),
+            Event::Started { table } => {
+                let b =
+                    ProgressBar::new_spinner().with_style(self.style.clone()).with_prefix(table);
+                b.enable_steady_tick(std::time::Duration::from_millis(120));
+                self.bar = Some(b);
+            }
+            Event::Notice(message) => {
+                if let Some(b) = &self.bar {
+                    b.set_message(message);
+                }
+            }
+            Event::Keys { step, objects, seconds } => {
+                if let Some(b) = self.bar.take() {
+                    b.finish_and_clear();
+                }
+                let objects = format!("{objects} objects");
+                say(&format!("  {step:>22} {objects:>12} {seconds:>8.2} s"));
+            }
+            Event::Finished { table, rows, seconds } => {
+                if let Some(b) = self.bar.take() {
+                    b.finish_and_clear();
+                }
+                let rows = rows.map(|n| format!("{n} rows")).unwrap_or_default();
+                say(&format!("  {table:>22} {rows:>12} {seconds:>8.2} s"));
+            }
+            Event::Verifying => say("replicate: verifying source -> staging -> application"),
+        }
+    }
+}
+
+/// Prints the report, says where its JSON went, and chooses the exit code. The run has
+/// committed by now: a report folder that could not be written is a warning, never a failure,
+/// or an operator would run again a replication that already happened.
+pub fn finish(replicated: &Replicated, json: bool) -> Result<ExitCode> {
+    let report = &replicated.report;
     if json {
         crate::ctx::print_line(&serde_json::to_string_pretty(report).context("report as JSON")?);
     } else {
         crate::ctx::print_line(&render(report));
     }
-    let dir = ctx.report_dir();
-    match report.write_json(&dir) {
+    match &replicated.written {
         Ok(path) => say(&format!("replicate: report written to {}", path.display())),
         Err(err) => {
-            let (message, _) = crate::exit::render(&anyhow::Error::new(err));
-            say(&format!("warning: the report was not written to {}: {message}", dir.display()));
+            say(&format!(
+                "warning: the replication report was not written: {}",
+                lifecycle::health::chain(err)
+            ));
             say(
-                "hint: the run itself is done; give a writable folder with `--report-dir DIR` next time",
+                "hint: the replication itself is done; name a writable folder with `--report-dir DIR`",
             );
         }
     }
-    if report.plan {
-        say("replicate: --plan: nothing was changed");
-        Ok(crate::exit::OK)
-    } else if report.verified {
-        Ok(crate::exit::OK)
-    } else {
-        say(
-            "replicate: verification failed: a difference no declared rule explains (see `failure`)",
-        );
-        Ok(crate::exit::failed())
+    match replicated.outcome() {
+        Outcome::Planned => {
+            say("replicate: --plan: nothing was changed");
+            Ok(crate::exit::OK)
+        }
+        Outcome::Verified => Ok(crate::exit::OK),
+        Outcome::Unexplained => {
+            say(
+                "replicate: verification failed: a difference no declared rule explains (see `failure`)",
+            );
+            Ok(crate::exit::failed())
+        }
     }
 }
 

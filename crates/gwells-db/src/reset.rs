@@ -43,8 +43,8 @@ SIGINT / SIGTERM: the step in flight rolls back (or finishes, if past its last s
 marker is cleared, the lock released, one line says what the database holds; exit 130 / 143.")]
 pub struct ResetArgs {
     /// Replicate after migrating: none, subset or full [default: DB_REPLICATE, else none].
-    #[arg(long, value_name = "MODE", value_enum)]
-    replicate: Option<ReplicateArg>,
+    #[arg(long, value_name = "MODE", value_parser = lifecycle::settings::parse_mode)]
+    replicate: Option<replicate::Mode>,
     /// The exact name of the database: required unless its server was started by this tool.
     #[arg(long, value_name = "DBNAME")]
     confirm: Option<String>,
@@ -69,56 +69,16 @@ pub struct ProtectArgs {
     note: String,
 }
 
-/// `--replicate`: the modes, spelled as flags are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ReplicateArg {
-    None,
-    Subset,
-    Full,
-}
-
 pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    // The variable is read as `replicate` reads it: the seed's spellings only.
-    let mode = match args.replicate {
-        Some(ReplicateArg::None) => replicate::Mode::None,
-        Some(ReplicateArg::Subset) => replicate::Mode::Subset,
-        Some(ReplicateArg::Full) => replicate::Mode::Full,
-        None => replicate::Mode::resolve(false, false, env(pg::vars::DB_REPLICATE).as_deref())
-            .map_err(bad_input)?,
-    };
-    let fdw_configured = [pg::vars::FDW_NAME, pg::vars::FDW_FOREIGN_SERVER, pg::vars::FDW_SCHEMA]
-        .iter()
-        .any(|v| env(v).is_some());
-    // As `fdw setup` builds it, so both store the same fingerprint.
-    let fdw_spec = if fdw_configured { Some(crate::fdw_spec::spec_from_env()?) } else { None };
-    let sources = admin::Sources { env: &env, secret_dir: None, password: None };
-    let account = if admin::Account::configured(&sources).map_err(bad_input)? {
-        Some(admin::Account::from_sources(&sources).map_err(bad_input)?)
-    } else {
-        None
-    };
+    // Every setting is read and checked before anything is dropped.
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = lifecycle::Settings::for_reset(args.replicate, &env).map_err(bad_input)?;
 
     let interrupt = Interrupt::install("reset")?;
     let target = ctx.target().await?;
-    // The guard's one fact: whether the server carries the mark of a server this tool started.
-    let throwaway = pg::is_devdb_server(&target)
-        .await
-        .with_context(|| format!("cannot tell whether {target} was started by this tool"))?;
-    if let Some(spec) = &fdw_spec {
-        let schemas = reset::application_schemas(&target).await?;
-        spec.check_local_schema(&schemas).map_err(bad_input)?;
-    }
-    let options = reset::Options {
-        place: reset::Place::of(&target, throwaway),
-        confirm: args.confirm.clone(),
-        drop: reset::DropOptions {
-            drop_fdw: args.drop_fdw,
-            fdw_schemas: env(pg::vars::FDW_SCHEMA).into_iter().collect(),
-        },
-        set_by: format!("{} reset (pid {})", ctx.program, std::process::id()),
-        stop: interrupt.stop().clone(),
-    };
+    let folders =
+        lifecycle::Folders { migrations: ctx.migrations_dir()?, codetables: ctx.codetables_dir()? };
+    let throwaway = lifecycle::reset::is_throwaway(&target).await?;
     if !throwaway && target.source() == &pg::Source::DevServer {
         say(
             "reset: this dev server predates the mark cluster_name=gwells-devdb: it needs `--confirm` and gets no template path",
@@ -127,18 +87,27 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             "hint: `cargo xtask db down && cargo xtask db up` restarts it marked, with `gwells` empty",
         );
     }
-    let template = match ctx.dev() {
-        Some(dev) if throwaway && !args.cold => {
-            Some(template(ctx, dev, &target, fdw_spec.as_ref())?)
-        }
-        _ => None,
+    let template = ctx.dev().map(|dev| {
+        let dev = dev.clone();
+        Box::new(move |admin, migrations, codetables| {
+            dev.reset_template(admin, migrations, codetables)
+        }) as lifecycle::reset::TemplateBuilder
+    });
+    let spec = lifecycle::reset::ResetSpec {
+        folders,
+        settings,
+        confirm: args.confirm.clone(),
+        drop_fdw: args.drop_fdw,
+        cold: args.cold,
+        set_by: format!("{} reset (pid {})", ctx.program, std::process::id()),
+        stop: interrupt.stop().clone(),
+        template,
     };
-    let phases = phases(ctx, fdw_spec, mode, account)?;
     let mut show = |r: &reset::PhaseReport| {
         say(&format!("reset: {:<8} {:>8.2} s  {}", r.name, r.elapsed.as_secs_f64(), r.summary));
     };
     let started = std::time::Instant::now();
-    match reset::run(&target, &options, template, phases, &mut show).await {
+    match lifecycle::reset::reset(&target, throwaway, spec, &mut show).await {
         Ok(_) => {
             let database = target.dbname();
             say(&format!("reset: `{database}` done in {:.2} s", started.elapsed().as_secs_f64()));
@@ -151,96 +120,22 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 None => Ok(exit::OK),
             }
         }
-        Err(err @ reset::Error::Interrupted { .. }) => match interrupt.received() {
-            Some(signal) => Ok(Interrupt::exit(signal, &err.to_string())),
-            None => Err(err.into()),
-        },
-        Err(
+        Err(lifecycle::Error::Reset(err @ reset::Error::Interrupted { .. })) => {
+            match interrupt.received() {
+                Some(signal) => Ok(Interrupt::exit(signal, &err.to_string())),
+                None => Err(err.into()),
+            }
+        }
+        Err(lifecycle::Error::Reset(
             err @ (reset::Error::NotConfirmed { .. }
             | reset::Error::WrongConfirm { .. }
             | reset::Error::Protected { .. }),
-        ) => Err(bad_input(err)),
+        )) => Err(bad_input(err)),
+        // The FDW's local schema refused against the database: nothing was changed.
+        Err(err @ lifecycle::Error::Fdw(_)) => Err(bad_input(err)),
+        Err(err @ lifecycle::Error::Mark { .. }) => Err(err.into()),
         Err(err) => Err(anyhow::Error::new(err)).with_context(|| format!("reset of {target}")),
     }
-}
-
-/// The template path: a clone of the migrated and coded template stands for `migrate` and
-/// `codes`; the FDW phase, when it runs, builds its extension, server and schema again.
-fn template(
-    ctx: &Ctx,
-    dev: &std::sync::Arc<dyn crate::DevServer>,
-    target: &pg::Target,
-    fdw_spec: Option<&fdw::Spec>,
-) -> anyhow::Result<reset::Template> {
-    let (migrations, codetables) = (ctx.migrations_dir()?, ctx.codetables_dir()?);
-    let recreated = fdw_spec.map_or_else(Vec::new, |spec| {
-        let extensions = spec.extensions().map(|e| reset::Kept::Extension(e.into()));
-        let objects = [
-            reset::Kept::Server(spec.name.clone()),
-            reset::Kept::Schema(spec.local_schema.clone()),
-        ];
-        extensions.into_iter().chain(objects).collect()
-    });
-    let admin = target.with_dbname("postgres");
-    let dev = dev.clone();
-    Ok(reset::Template::new(admin, &["migrate", "codes"], recreated, move |admin| {
-        dev.reset_template(admin, migrations, codetables)
-    }))
-}
-
-fn phases(
-    ctx: &Ctx,
-    fdw_spec: Option<fdw::Spec>,
-    mode: replicate::Mode,
-    account: Option<admin::Account>,
-) -> anyhow::Result<Vec<reset::Phase>> {
-    let migrations = ctx.migrations_dir()?;
-    let codes_dir = ctx.codetables_dir()?;
-    let mut phases = vec![
-        reset::Phase::new("migrate", move |target| async move {
-            let report = migrate::migrate_all(&target, &migrations).await?;
-            Ok(format!(
-                "{} migration(s), {} repeatable script(s)",
-                report.steps.len(),
-                report.repeatables.len()
-            ))
-        }),
-        reset::Phase::new("codes", move |target| async move {
-            let report =
-                codes::load_dir(&target, &codes_dir, &codes::LoadOptions::default()).await?;
-            Ok(format!("{} code table(s)", report.tables.len()))
-        }),
-    ];
-    if let Some(spec) = fdw_spec {
-        phases.push(reset::Phase::new("fdw", move |target| async move {
-            let outcome = fdw::setup(&target, &spec, &fdw::SetupOptions::default()).await?;
-            Ok(outcome.to_string())
-        }));
-    }
-    if mode != replicate::Mode::None {
-        phases.push(reset::Phase::new("replicate", move |target| async move {
-            // The driver's future is not `Send` (it holds the notice callback), so it runs on a
-            // blocking thread of its own, driven by the same runtime.
-            let handle = tokio::runtime::Handle::current();
-            let report = tokio::task::spawn_blocking(move || {
-                handle.block_on(async {
-                    let options = replicate::Options::new(mode);
-                    replicate::replicate(&target, &options, &mut |_| {}).await
-                })
-            })
-            .await??;
-            Ok(format!("{mode}: {} table(s)", report.tables.len()))
-        }));
-    }
-    if let Some(account) = account {
-        phases.push(reset::Phase::new("admin", move |target| async move {
-            let outcome =
-                admin::create_superuser(&target, &account, &admin::CreateOptions::default())
-                    .await?;
-            Ok(format!("`{}` {outcome}", account.username))
-        }));
-    }
-    Ok(phases)
 }
 
 pub async fn protect(args: ProtectArgs, ctx: &Ctx, on: bool) -> anyhow::Result<ExitCode> {

@@ -1,4 +1,4 @@
-//! Resetting a database to a clean migrated state, safely, and telling probes about it.
+//! Resetting a database to a clean migrated state, safely, and leaving the markers probes read.
 //!
 //! * [`clearance`] / [`not_protected`]: the guard, pure — a database on a server this tool
 //!   started (it carries devdb's `cluster_name` mark) resets freely, anything else, loopback
@@ -18,7 +18,6 @@
 //! * [`Template`]: on a throwaway server, instead of the drop and the phases a template holds,
 //!   the database is replaced by a clone of the template (names swapped in one transaction),
 //!   unless that would lose something a reset in place keeps;
-//! * [`verdict`]: the health decision from what was observed, pure.
 //!
 //! It deliberately does not depend on `migrate`, `codes`, `fdw` or `admin`: the caller passes
 //! those steps in as [`Phase`]s, so this crate stays about dropping things safely.
@@ -26,15 +25,15 @@
 mod drop;
 mod error;
 mod guard;
-mod health;
 mod marker;
+mod phase;
 mod run;
 mod template;
 
 pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
 pub use error::{BoxError, Error};
 pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
-pub use health::{Observed, Readiness, State, Verdict, verdict};
 pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
-pub use run::{Left, Options, Phase, PhaseReport, run};
+pub use phase::{Phase, PhaseReport};
+pub use run::{Left, Options, run};
 pub use template::{Kept, Template, kept, lost};

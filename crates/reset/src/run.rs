@@ -1,46 +1,14 @@
 //! A reset from start to end: guard, maintenance marker, drop, the caller's phases.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pg::Target;
 
 use crate::marker::Maintenance;
+use crate::phase::{Phase, PhaseReport, report};
 use crate::template::{Outcome, Template, replace};
-use crate::{BoxError, DropOptions, Error, Place, clearance, drop_all};
-
-pub(crate) type PhaseFuture = Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send>>;
-
-/// One step after the drop (migrate, codes, FDW, replication, admin): a name and a function
-/// of the target returning a one-line summary.
-pub struct Phase {
-    name: String,
-    run: Box<dyn FnOnce(Target) -> PhaseFuture + Send>,
-}
-
-impl Phase {
-    /// A phase named `name` running `f`.
-    pub fn new<F, Fut>(name: &str, f: F) -> Phase
-    where
-        F: FnOnce(Target) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<String, BoxError>> + Send + 'static,
-    {
-        Phase { name: name.to_string(), run: Box::new(move |t| Box::pin(f(t))) }
-    }
-}
-
-/// How one phase went.
-#[derive(Debug, Clone)]
-pub struct PhaseReport {
-    /// `drop`, `migrate`, ...
-    pub name: String,
-    /// Wall time.
-    pub elapsed: Duration,
-    /// What it did, in one line.
-    pub summary: String,
-}
+use crate::{DropOptions, Error, Place, clearance, drop_all};
 
 /// What the reset is allowed to do and who it says it is.
 #[derive(Debug, Clone)]
@@ -216,17 +184,4 @@ impl fmt::Display for Left {
 /// Stopped during the step `during`.
 fn interrupted(database: &str, during: &str, left: Left) -> Error {
     Error::Interrupted { database: database.into(), during: format!("during `{during}`"), left }
-}
-
-/// Records a finished phase and tells the caller at once.
-pub(crate) fn report(
-    reports: &mut Vec<PhaseReport>,
-    on_phase: &mut (dyn FnMut(&PhaseReport) + Send),
-    name: &str,
-    started: Instant,
-    summary: String,
-) {
-    let report = PhaseReport { name: name.into(), elapsed: started.elapsed(), summary };
-    on_phase(&report);
-    reports.push(report);
 }

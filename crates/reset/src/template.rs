@@ -34,7 +34,7 @@ use pg::Target;
 
 use crate::drop::quote;
 use crate::marker::{self, Maintenance};
-use crate::run::{PhaseFuture, PhaseReport, report};
+use crate::phase::{PhaseFuture, PhaseReport, report};
 use crate::{BoxError, DropOptions, Error, META_SCHEMA, inventory};
 
 /// The template path of a reset: where the template lives and what it stands for.
@@ -178,7 +178,7 @@ pub(crate) async fn replace(
     static RESETS: AtomicU32 = AtomicU32::new(0);
     let id = format!("{}_{}", std::process::id(), RESETS.fetch_add(1, Ordering::Relaxed));
     let (scratch, old) = (format!("gwells_rst_{id}"), format!("gwells_old_{id}"));
-    let names = (quote(database)?, quote(&old)?, quote(&scratch)?);
+    let names = Names { target: quote(database)?, old: quote(&old)?, scratch: quote(&scratch)? };
     let owner: String = conn
         .query_one(
             "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1",
@@ -187,11 +187,15 @@ pub(crate) async fn replace(
         .await
         .map_err(&pgdb)?
         .get(0);
-    let create =
-        format!("CREATE DATABASE {} TEMPLATE {} OWNER {}", names.2, quote(&name)?, quote(&owner)?);
+    let create = format!(
+        "CREATE DATABASE {} TEMPLATE {} OWNER {}",
+        names.scratch,
+        quote(&name)?,
+        quote(&owner)?
+    );
     let created = pg::finish_or_cancel(stop, conn.batch_execute(&create)).await;
     if stop.is_requested() {
-        let _ = conn.batch_execute(&drop_sql(&names.2)).await;
+        let _ = conn.batch_execute(&drop_sql(&names.scratch)).await;
         return Ok(Outcome::Interrupted { during: "template".into() });
     }
     created.map_err(&pgdb)?;
@@ -212,17 +216,17 @@ pub(crate) async fn replace(
     .await;
     let lost = match prepared {
         Ok(_) if stop.is_requested() => {
-            conn.batch_execute(&drop_sql(&names.2)).await.map_err(&pgdb)?;
+            conn.batch_execute(&drop_sql(&names.scratch)).await.map_err(&pgdb)?;
             return Ok(Outcome::Interrupted { during: "template".into() });
         }
         Ok(lost) => lost,
         Err(err) => {
-            let _ = conn.batch_execute(&drop_sql(&names.2)).await;
+            let _ = conn.batch_execute(&drop_sql(&names.scratch)).await;
             return Err(err);
         }
     };
     if !lost.is_empty() {
-        conn.batch_execute(&drop_sql(&names.2)).await.map_err(&pgdb)?;
+        conn.batch_execute(&drop_sql(&names.scratch)).await.map_err(&pgdb)?;
         let lost: Vec<String> = lost.iter().map(|k| k.to_string()).collect();
         let why = format!(
             "not used: `{database}` holds {} that a reset in place keeps and the template lacks",
@@ -236,7 +240,7 @@ pub(crate) async fn replace(
 
     let started = Instant::now();
     if let Err(err) = swap(&conn, database, &names).await {
-        let _ = conn.batch_execute(&drop_sql(&names.2)).await;
+        let _ = conn.batch_execute(&drop_sql(&names.scratch)).await;
         return Err(Error::pgdb(database)(err));
     }
     // Its session was ended by the swap; the lock went with it.
@@ -252,7 +256,7 @@ pub(crate) async fn replace(
     }
     // The marker check's session may still be closing.
     let _ = end_sessions(&conn, &old).await;
-    match conn.batch_execute(&drop_sql(&names.1)).await {
+    match conn.batch_execute(&drop_sql(&names.old)).await {
         Ok(()) => summary.push_str(", the old one dropped"),
         // The reset itself is done: the next template reset removes the old copy.
         Err(e) => summary.push_str(&format!("; the old copy `{old}` is left ({e})")),
@@ -261,15 +265,20 @@ pub(crate) async fn replace(
     Ok(Outcome::Replaced { covers: template.covers })
 }
 
+/// The three databases of a template reset, each name already quoted for SQL.
+struct Names {
+    /// The database being reset.
+    target: String,
+    /// What the target is renamed to, then dropped.
+    old: String,
+    /// The clone of the template, renamed to the target.
+    scratch: String,
+}
+
 /// Terminates the target's sessions and swaps the names in one transaction, retrying for up to
-/// 30 s while a session that connected in between is still there. `quoted`: the target's, the
-/// old copy's and the clone's names, quoted.
-async fn swap(
-    conn: &pg::Conn,
-    database: &str,
-    quoted: &(String, String, String),
-) -> Result<(), tokio_postgres::Error> {
-    let (db, old, scratch) = quoted;
+/// 30 s while a session that connected in between is still there.
+async fn swap(conn: &pg::Conn, database: &str, names: &Names) -> Result<(), tokio_postgres::Error> {
+    let Names { target: db, old, scratch } = names;
     let sql = format!(
         "BEGIN; ALTER DATABASE {db} RENAME TO {old}; ALTER DATABASE {scratch} RENAME TO {db}; COMMIT;"
     );

@@ -9,6 +9,7 @@ mod guards;
 mod health;
 mod image;
 mod merge_health;
+mod product;
 mod replicate_faults;
 mod secrets;
 mod signals;

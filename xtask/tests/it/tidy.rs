@@ -148,7 +148,12 @@ fn environment_variables_are_read_only_through_the_registry() {
         if file == registry || rel(&file).contains("/tests/") {
             continue;
         }
+        let build_script = file.file_name().is_some_and(|n| n == "build.rs");
         for (n, line) in read(&file).lines().enumerate() {
+            // Where cargo wants a build script's output is cargo's input, not configuration.
+            if build_script && line.contains("env::var_os(\"OUT_DIR\")") {
+                continue;
+            }
             if line.contains("env::var(\"") || line.contains("env::var_os(\"") {
                 offenders.push(format!("{}:{}: {}", rel(&file), n + 1, line.trim()));
             }

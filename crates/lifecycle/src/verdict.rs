@@ -5,7 +5,7 @@
 //! marker wins — "reset in progress" (exit 3) lets a probe wrapper wait instead of rolling the
 //! deployment back — while a marker whose session is gone is a failure (the reset was killed).
 
-use crate::Marker;
+use reset::Marker;
 
 /// What the probe saw.
 #[derive(Debug, Clone, Default)]
