@@ -53,12 +53,12 @@ impl Lab {
     }
 
     /// `docker run` of `step` in the tool image. Values go through the environment of the
-    /// docker client (`-e NAME`), never its arguments: they hold passwords.
+    /// docker client (`-e NAME`), never its arguments: they hold passwords. Only the variables
+    /// named reach the container; the client keeps the rest of its own (`DOCKER_HOST`, ...).
     fn command(&self, image: &str, step: &Step) -> Command {
         let name = self.name(&step.name);
         let mut cmd = Command::new("docker");
         cmd.args(["run", "--rm", "--name", &name, "--network", &self.prefix, "--user", UID]);
-        cmd.env_clear().env("PATH", std::env::var_os(pg::vars::PATH).unwrap_or_default());
         for (k, v) in &step.env {
             cmd.args(["-e", k]).env(k, v);
         }
