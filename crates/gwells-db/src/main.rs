@@ -3,7 +3,7 @@
 //! The operator commands of `cargo xtask`, without the developers' ones and without any code
 //! that starts servers: no target is an error, the migrations and code tables are built in.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use gwells_db::{Ctx, Global, Operator, assets};
 
 /// gwells-db: the database lifecycle of GWELLS (migrations, code tables, FDW, replication,
@@ -33,7 +33,22 @@ struct Cli {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let matches = as_product(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let ctx = Ctx::product(cli.global);
     gwells_db::main_with(async move { gwells_db::run(cli.command, &ctx).await })
+}
+
+/// The operator commands' examples are written for `cargo xtask`, which shares them; here they
+/// show the product's name.
+fn as_product(command: clap::Command) -> clap::Command {
+    let command = match command.get_after_help() {
+        Some(help) => {
+            let help = help.to_string().replace("cargo xtask", "gwells-db");
+            command.after_help(help)
+        }
+        None => command,
+    };
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    names.iter().fold(command, |command, name| command.mut_subcommand(name, as_product))
 }

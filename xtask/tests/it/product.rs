@@ -159,10 +159,13 @@ async fn the_release_binary_uses_the_folders_it_is_given() {
     ];
     let err = ok(&hidden(&bin, &["health", "--ready"], &env), "health --ready from variables");
     assert!(err.contains(": healthy"), "{err}");
-    // The embedded files do not know the probe migration or the edited code: not ready.
+    // Each listing comes from its own folder: only the given one knows the probe migration.
     let env = [(pg::vars::DATABASE_URL, url.as_str())];
-    let out = hidden(&bin, &["health", "--ready"], &env);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let given = hidden(&bin, &["showmigrations", "--migrations-dir", m.as_str()], &env);
+    assert!(text(&given.stdout).contains("probe\n [X] 0001_initial"), "{}", text(&given.stdout));
+    let embedded = hidden(&bin, &["showmigrations"], &env);
+    ok(&embedded, "showmigrations");
+    assert!(!text(&embedded.stdout).contains("probe"), "{}", text(&embedded.stdout));
 }
 
 /// Without a target, neither binary outside a checkout starts a server: exit 2, naming the ways
