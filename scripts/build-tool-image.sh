@@ -5,7 +5,8 @@
 # packages (debootstrap: postgresql-client for psql, ca-certificates for TLS to the database and
 # the legacy server), imported as a base image once, then the release binary copied in as one
 # layer. The base is rebuilt only when this script's package list changes; the tool image only
-# when the binary changes (its SHA-256 is the label `gwells-db.binary-sha256` and a tag).
+# when the binary changes (its SHA-256 is the label `gwells-db.binary-sha256` and a tag; the
+# images of earlier binaries are removed).
 #
 # The user is uid 1001 with group 0 and a group-writable HOME: OpenShift runs containers as an
 # arbitrary uid in group 0, and Docker gives an unknown `--user` group 0 too, so any uid can
@@ -112,5 +113,9 @@ docker commit \
     --change "LABEL org.opencontainers.image.version=\"${version:-unknown}\"" \
     "$container" "$REPO:$short" >/dev/null
 docker tag "$REPO:$short" "$IMAGE"
+# Images of earlier binaries: only their binary layer is their own, but each CI run adds one.
+for ref in $(docker images "$REPO" --format '{{.Repository}}:{{.Tag}}' | grep -E ':[0-9a-f]{12}$'); do
+    [ "$ref" = "$REPO:$short" ] || docker rmi "$ref" >/dev/null 2>&1 || true
+done
 size="$(docker image inspect --format '{{.Size}}' "$IMAGE")"
 say "built $IMAGE ($REPO:$short), $((size / 1000000)) MB, in $(($(date +%s) - started)) s"
