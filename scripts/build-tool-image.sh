@@ -4,7 +4,7 @@
 # Like scripts/build-pg-image.sh it needs no registry: a minimal Debian bookworm from Debian
 # packages (debootstrap: postgresql-client for psql, ca-certificates for TLS to the database and
 # the legacy server), imported as a base image once, then the release binary copied in as one
-# layer. The base is rebuilt only when this script's package list changes; the tool image only
+# layer. The base is rebuilt only when its package list or setup here changes; the tool image only
 # when the binary changes (its SHA-256 is the label `gwells-db.binary-sha256` and a tag; the
 # images of earlier binaries are removed).
 #
