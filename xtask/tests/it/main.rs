@@ -3,9 +3,11 @@
 
 mod bad_input;
 mod connect_errors;
+mod deploy;
 mod faults;
 mod guards;
 mod health;
+mod image;
 mod merge_health;
 mod product;
 mod replicate_faults;
