@@ -255,7 +255,7 @@ fn report_problems(status: &Status) {
     }
     if status.legacy_ledger {
         say(
-            "drifted: an earlier gwells-db migrated this database (its ledger is in `public`); `cargo xtask reset` rebuilds it",
+            "drifted: an earlier gwells-db migrated this database (its ledger is in `public`); `reset` rebuilds it (`gwells-db reset --confirm DBNAME`, `cargo xtask reset` on the dev server)",
         );
     }
     for i in &status.inconsistent {

@@ -83,7 +83,7 @@ pub fn verdict(observed: &Observed) -> Verdict {
             Verdict {
                 state: State::Unhealthy,
                 reasons: vec![format!(
-                    "a reset started {} by {} was interrupted; run `cargo xtask reset` again",
+                    "a reset started {} by {} was interrupted; run the reset again (`gwells-db reset` / `cargo xtask reset`)",
                     m.set_at, m.set_by
                 )],
             }
@@ -161,7 +161,7 @@ mod tests {
                 State::Unhealthy,
                 1,
                 &[
-                    "a reset started T by reset (pid 7) was interrupted; run `cargo xtask reset` again",
+                    "a reset started T by reset (pid 7) was interrupted; run the reset again (`gwells-db reset` / `cargo xtask reset`)",
                 ],
             ),
         );

@@ -72,7 +72,7 @@ pub enum Error {
     /// The database was migrated by a version that kept its ledger in `public`, from migration
     /// files corrected in place since: it has drifted as a whole.
     #[error(
-        "this database has drifted: an earlier gwells-db migrated it (its ledger is `{table}`) from migration files corrected in place since; changed since applied: {changed}\nhint: `cargo xtask reset` rebuilds it from the current files (add `--confirm DBNAME` on a server this tool did not start)"
+        "this database has drifted: an earlier gwells-db migrated it (its ledger is `{table}`) from migration files corrected in place since; changed since applied: {changed}\nhint: `reset` rebuilds it from the current files (`gwells-db reset --confirm DBNAME` on a server, `cargo xtask reset` on the dev server)"
     )]
     LegacyLedger { table: &'static str, changed: String },
 

@@ -35,7 +35,7 @@ pub enum Error {
 
     /// A phase after the drop failed; the maintenance marker was cleared.
     #[error(
-        "reset of `{database}`: phase `{phase}` failed: {source}\nhint: the database is dropped but not fully rebuilt; fix the cause and run `cargo xtask reset` again"
+        "reset of `{database}`: phase `{phase}` failed: {source}\nhint: the database is dropped but not fully rebuilt; fix the cause and run the reset again (`gwells-db reset` / `cargo xtask reset`)"
     )]
     Phase {
         database: String,

@@ -169,11 +169,11 @@ impl fmt::Display for Left {
         match self {
             Left::Unchanged => f.write_str("the database is unchanged"),
             Left::Partial { done, .. } if done.len() == 1 && done[0] == "drop" => f.write_str(
-                "the database is dropped and not rebuilt; run `cargo xtask reset` again",
+                "the database is dropped and not rebuilt; run the reset again (`gwells-db reset` / `cargo xtask reset`)",
             ),
             Left::Partial { done, not_done } => write!(
                 f,
-                "the database is only partly rebuilt (done: {}; not done: {}); run `cargo xtask reset` again",
+                "the database is only partly rebuilt (done: {}; not done: {}); run the reset again (`gwells-db reset` / `cargo xtask reset`)",
                 list(done),
                 list(not_done)
             ),

@@ -284,7 +284,7 @@ fn every_manifest_is_read_and_every_command_runs_the_tool() {
             .position(|l| l.contains(needle))
             .unwrap_or_else(|| panic!("no `{needle}` in {lines:#?}"))
     };
-    assert!(position("gwells-db migrate") < position("gwells-db codes load"));
+    assert!(position("gwells-db migrate --wait") < position("gwells-db codes load --wait"));
     position("gwells-db admin create --secret-dir");
     position("gwells-db health --ready");
     assert!(lines[position("gwells-db health;")].contains("-eq 3"), "liveness must accept exit 3");

@@ -130,7 +130,7 @@ async fn a_database_the_previous_main_migrated_is_refused_as_drifted_and_reset_r
     let out = run(db.target(), &["migrate"], &[]);
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{all}");
-    assert!(all.contains("drifted") && all.contains("cargo xtask reset"), "{all}");
+    assert!(all.contains("drifted") && all.contains("`gwells-db reset --confirm DBNAME`"), "{all}");
     assert!(all.contains("`gwells 0001_initial`"), "the changed migrations are not named: {all}");
     let out = run(db.target(), &["migrate", "--check"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));

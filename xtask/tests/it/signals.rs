@@ -148,7 +148,12 @@ async fn reset_stopped_by_sigint_or_sigterm_says_what_it_left_and_converges() {
                 } else if state.contains("finished before it could stop") {
                     assert_eq!(content_fingerprint(db.target()).await, expected, "{context}");
                 } else {
-                    assert!(state.contains("run `cargo xtask reset` again"), "{context}: {state}");
+                    assert!(
+                        state.contains(
+                            "run the reset again (`gwells-db reset` / `cargo xtask reset`)"
+                        ),
+                        "{context}: {state}"
+                    );
                     assert!(!canary, "{context}: said dropped, but the canary is there: {state}");
                 }
             }
