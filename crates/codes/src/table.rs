@@ -51,6 +51,21 @@ pub fn parse_csv(name: &str, bytes: &[u8]) -> Result<CodeTable, Error> {
     parse(name, Path::new(&format!("{name}.csv")), bytes)
 }
 
+/// Every row has `width` fields, else one `Ragged` problem per row that has not.
+pub(crate) fn all_of_width(file: &str, width: usize, rows: &[Row]) -> Result<(), Error> {
+    let problems: Vec<Error> = rows
+        .iter()
+        .filter(|r| r.values.len() != width)
+        .map(|r| Error::Ragged {
+            file: file.to_string(),
+            line: r.line,
+            expected: width,
+            found: r.values.len(),
+        })
+        .collect();
+    if problems.is_empty() { Ok(()) } else { Err(Error::Invalid { problems }) }
+}
+
 /// Parses CSV bytes already read. Pure; the unit tests call it directly.
 pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, Error> {
     let file = path.display().to_string();
@@ -59,19 +74,7 @@ pub(crate) fn parse(name: &str, path: &Path, bytes: &[u8]) -> Result<CodeTable, 
         // One defect of the header, not one per row: every row after it would repeat it.
         return Err(Error::Invalid { problems: vec![problem] });
     }
-    let problems: Vec<Error> = rows
-        .iter()
-        .filter(|r| r.values.len() != columns.len())
-        .map(|r| Error::Ragged {
-            file: file.clone(),
-            line: r.line,
-            expected: columns.len(),
-            found: r.values.len(),
-        })
-        .collect();
-    if !problems.is_empty() {
-        return Err(Error::Invalid { problems });
-    }
+    all_of_width(&file, columns.len(), &rows)?;
     Ok(CodeTable { name: name.to_string(), path: path.to_path_buf(), columns, rows })
 }
 

@@ -108,19 +108,7 @@ pub(crate) fn read(
         }
         None => repair(&table, &header, &mut defect),
     };
-    let ragged: Vec<Error> = rows
-        .iter()
-        .filter(|r| r.values.len() != columns.len())
-        .map(|r| Error::Ragged {
-            file: file.clone(),
-            line: r.line,
-            expected: columns.len(),
-            found: r.values.len(),
-        })
-        .collect();
-    if !ragged.is_empty() {
-        return Err(Error::Invalid { problems: ragged });
-    }
+    table::all_of_width(&file, columns.len(), &rows)?;
     Ok(Source { table, file, columns, rows })
 }
 
