@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use xshell::{Shell, cmd};
 
 use crate::ctx::{Ctx, say};
-use crate::exit::{OK, bad_input};
+use crate::exit::{self, OK};
 
 #[derive(clap::Args)]
 #[command(after_help = "\
@@ -40,7 +40,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
-    let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
+    let backend: devdb::Backend = args.backend.parse().map_err(exit::classified)?;
     crate::setup::ensure_postgres(&crate::workspace_root(), backend)?;
     let sh = Shell::new()?;
     sh.change_dir(crate::workspace_root());

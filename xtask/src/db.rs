@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 
 use crate::ctx::{Ctx, say};
-use crate::exit::{OK, bad_input, failed};
+use crate::exit::{self, OK, failed};
 
 #[derive(clap::Args)]
 #[command(after_help = "\
@@ -55,7 +55,7 @@ enum DbCommand {
 pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     match args.command {
         DbCommand::Up { backend } => {
-            let backend: devdb::Backend = backend.parse().map_err(bad_input)?;
+            let backend: devdb::Backend = backend.parse().map_err(exit::classified)?;
             let server = devdb::dev_server_up(&devdb::DevOptions { backend })
                 .await
                 .context("cannot start the dev server")?;

@@ -91,6 +91,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let spec = legacy::Spec { schema, wells, seed, replace };
             let summary = legacy::create(&legacy_target, &spec)
                 .await
+                .map_err(exit::classified)
                 .with_context(|| format!("cannot create the legacy stand-in in `{DATABASE}`"))?;
             report(&summary);
             if json {
@@ -104,10 +105,10 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Command::Mutate { fraction, seed, schema, json } => {
             let mutation = legacy::Mutation { schema, fraction, seed };
-            let mutated = legacy::mutate(&legacy_target, &mutation).await.map_err(|e| match e {
-                legacy::Error::BadFraction { .. } => bad_input(e),
-                e => anyhow::Error::new(e).context("cannot mutate the legacy stand-in"),
-            })?;
+            let mutated = legacy::mutate(&legacy_target, &mutation)
+                .await
+                .map_err(exit::classified)
+                .context("cannot mutate the legacy stand-in")?;
             say(&format!(
                 "legacy: mutated `{}` in `{DATABASE}`: {} wells per kind of change (seed {seed})",
                 mutation.schema, mutated.wells_per_change
@@ -138,6 +139,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Hash { schema } => {
             let hash = legacy::content_hash(&legacy_target, &schema)
                 .await
+                .map_err(exit::classified)
                 .with_context(|| format!("cannot hash the legacy stand-in `{schema}`"))?;
             crate::ctx::print(&format!("{hash}\n"));
             Ok(exit::OK)

@@ -11,7 +11,7 @@ use lifecycle::rehearse::Step;
 use replicate::Mode;
 
 use crate::ctx::{Ctx, say};
-use crate::exit::bad_input;
+use crate::exit;
 use crate::replication;
 
 #[derive(clap::Args)]
@@ -64,9 +64,9 @@ impl Phases {
 }
 
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
-    let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full).map_err(bad_input)?;
+    let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full)?;
     let mode = chosen.unwrap_or(Mode::Subset);
-    let backend: devdb::Backend = args.backend.parse().map_err(bad_input)?;
+    let backend: devdb::Backend = args.backend.parse().map_err(exit::classified)?;
     crate::setup::ensure_postgres(&crate::workspace_root(), backend)?;
     let mut phases = Phases(Vec::new());
     let total = Instant::now();

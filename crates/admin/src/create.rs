@@ -47,12 +47,15 @@ pub async fn create_superuser(
     options: &CreateOptions,
 ) -> Result<Outcome, Error> {
     let database = target.dbname().to_string();
-    let db = |source: pg::Error| Error::Db { database: database.clone(), source };
-    let mut conn = pg::connect(target, "gwells-db admin").await.map_err(db)?;
+    let db = |doing| {
+        let database = database.clone();
+        move |source: tokio_postgres::Error| Error::Db { database, doing, source: source.into() }
+    };
+    let mut conn = pg::connect(target, "gwells-db admin").await?;
     let exists: bool = conn
         .query_one("SELECT to_regclass('auth_user') IS NOT NULL", &[])
         .await
-        .map_err(|e| db(e.into()))?
+        .map_err(db("looking for `auth_user`"))?
         .get(0);
     if !exists {
         return Err(Error::NotMigrated { database });
@@ -64,10 +67,10 @@ pub async fn create_superuser(
     } else {
         conn.query_one("SELECT normalize($1::text, NFKC)", &[&account.username])
             .await
-            .map_err(|e| db(e.into()))?
+            .map_err(db("normalizing the user name"))?
             .get(0)
     };
-    let existing = find(&conn, &username).await.map_err(db)?;
+    let existing = find(&conn, &username).await.map_err(db("looking the account up"))?;
     if let Some(id) = existing
         && !options.update
     {
@@ -86,16 +89,15 @@ pub async fn create_superuser(
             ..pg::LockOptions::default()
         },
     )
-    .await
-    .map_err(db)?;
-    let tx = conn.transaction().await.map_err(|e| db(e.into()))?;
+    .await?;
+    let tx = conn.transaction().await.map_err(db("beginning the transaction"))?;
     // The hash is an offline target for the password: it goes as COPY data, never as a bind
     // parameter, which `log_statement = 'mod'` or `'all'` would write to the server log.
-    pg::stash_secret(&tx, &Secret::new(hash)).await.map_err(db)?;
+    pg::stash_secret(&tx, &Secret::new(hash)).await?;
     let row = tx
         .query_opt("SELECT id::int8 FROM auth_user WHERE username = $1 FOR UPDATE", &[&username])
         .await
-        .map_err(|e| db(e.into()))?;
+        .map_err(db("locking the account's row"))?;
     let outcome = match row.map(|r| r.get::<_, i64>(0)) {
         Some(id) if !options.update => Outcome::Exists { id },
         Some(id) => {
@@ -106,7 +108,7 @@ pub async fn create_superuser(
                 &[&id, &account.email],
             )
             .await
-            .map_err(|e| db(e.into()))?;
+            .map_err(db("updating the account"))?;
             Outcome::Updated { id }
         }
         None => {
@@ -121,17 +123,17 @@ pub async fn create_superuser(
                     &[&username, &account.email],
                 )
                 .await
-                .map_err(|e| db(e.into()))?
+                .map_err(db("inserting the account"))?
                 .get(0);
             Outcome::Created { id }
         }
     };
-    tx.commit().await.map_err(|e| db(e.into()))?;
-    lock.release().await.map_err(db)?;
+    tx.commit().await.map_err(db("committing"))?;
+    lock.release().await?;
     Ok(outcome)
 }
 
-async fn find(conn: &pg::Conn, username: &str) -> pg::Result<Option<i64>> {
+async fn find(conn: &pg::Conn, username: &str) -> Result<Option<i64>, tokio_postgres::Error> {
     let row =
         conn.query_opt("SELECT id::int8 FROM auth_user WHERE username = $1", &[&username]).await?;
     Ok(row.map(|r| r.get(0)))

@@ -14,7 +14,7 @@ pub enum Error {
     Invalid { key: String, reason: String },
 
     /// A file of the secret directory (or stdin) could not be read.
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -33,11 +33,27 @@ pub enum Error {
     )]
     NotMigrated { database: String },
 
-    /// A database operation failed.
-    #[error("database `{database}`: {source}")]
+    /// A statement failed; `doing` says what it was for.
+    #[error("{doing} in `{database}`")]
     Db {
         database: String,
+        doing: &'static str,
         #[source]
-        source: pg::Error,
+        source: pg::ServerError,
     },
+
+    /// Connecting, locking or stashing the hash failed (the error says which).
+    #[error(transparent)]
+    Pg(#[from] pg::Error),
+}
+
+/// Whether the settings are to blame (exit code 2: nothing was changed).
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Missing { .. } | Error::Invalid { .. } | Error::Read { .. } => true,
+            Error::Format { .. } | Error::NotMigrated { .. } | Error::Db { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }

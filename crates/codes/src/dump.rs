@@ -10,6 +10,7 @@ use std::path::Path;
 use futures_util::TryStreamExt;
 
 use crate::catalog;
+use crate::error::db;
 use crate::load::ident;
 use crate::schema::ColumnType;
 use crate::{Error, check};
@@ -46,20 +47,16 @@ pub async fn dump_dir(
         options.tables.clone()
     };
     let mut conn = pg::connect(target, "gwells-db codes dump").await?;
-    let db = |table: &str| {
-        let table = table.to_string();
-        move |source| Error::Db { table, source }
-    };
     let tx = conn
         .build_transaction()
         .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .await
-        .map_err(db("BEGIN"))?;
+        .map_err(db("beginning the dump's snapshot"))?;
     tx.batch_execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1")
         .await
-        .map_err(db("session settings"))?;
+        .map_err(db("setting up the session"))?;
     let catalog = catalog::read(&tx, &names).await?;
     let mut out = Vec::new();
     for name in &names {
@@ -90,14 +87,16 @@ pub async fn dump_dir(
             "COPY (SELECT {cols} FROM {}{order_by}) TO STDOUT (FORMAT csv, HEADER)",
             ident(name)?
         );
-        let stream = tx.copy_out(&sql).await.map_err(db(name))?;
+        let stream = tx.copy_out(&sql).await.map_err(db(format!("copying `{name}` out")))?;
         let mut stream = std::pin::pin!(stream);
         let mut bytes = Vec::new();
-        while let Some(chunk) = stream.try_next().await.map_err(db(name))? {
+        while let Some(chunk) =
+            stream.try_next().await.map_err(db(format!("copying `{name}` out")))?
+        {
             bytes.extend_from_slice(&chunk);
         }
         out.push((name.clone(), bytes));
     }
-    tx.commit().await.map_err(db("COMMIT"))?;
+    tx.commit().await.map_err(db("ending the dump's transaction"))?;
     Ok(out)
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or directory could not be read or written.
-    #[error("cannot access `{}`: {source}", path.display())]
+    #[error("cannot access `{}`", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -84,19 +84,42 @@ pub enum Error {
     #[error("{}", ReferenceList(references))]
     Referenced { references: Vec<Reference> },
 
-    /// The database refused a statement while working on `table`.
-    #[error("database error on `{table}`: {source}")]
+    /// The database refused a statement; `doing` says what it was for.
+    #[error("{doing}")]
     Db {
-        table: String,
+        doing: String,
         #[source]
-        source: tokio_postgres::Error,
+        source: pg::ServerError,
     },
 
-    /// Connecting, locking, or another database step outside one table.
-    // Not `transparent`: that would hide the `pg::Error` from the source chain, where callers
-    // (health) look for a session the server ended.
-    #[error("{0}")]
+    /// Connecting or locking.
+    #[error(transparent)]
     Pg(#[from] pg::Error),
+}
+
+/// Whether the files or the arguments are to blame (exit code 2: fix them; nothing was
+/// changed), not the server.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::NoFiles { .. }
+            | Error::Syntax { .. }
+            | Error::Utf8 { .. }
+            | Error::Ragged { .. }
+            | Error::Header { .. }
+            | Error::Value { .. }
+            | Error::DuplicateKey { .. }
+            | Error::Order { .. }
+            | Error::UnknownReference { .. }
+            | Error::NotCodeTable { .. }
+            | Error::Empty { .. }
+            | Error::NoTable { .. }
+            | Error::Invalid { .. }
+            | Error::Referenced { .. } => true,
+            Error::Io { .. } | Error::Db { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }
 
 /// One referencing row that keeps a code row from being deleted.
@@ -119,8 +142,7 @@ impl fmt::Display for ProblemList<'_> {
         let n = self.0.len();
         write!(f, "{n} problem{} in the code tables", if n == 1 { "" } else { "s" })?;
         for problem in self.0 {
-            // Hints stay with their problem, indented, so the list reads top to bottom.
-            write!(f, "\n  {}", problem.to_string().replace("\nhint: ", "\n    (hint) "))?;
+            write!(f, "\n{}", pg::report::list_item(problem))?;
         }
         Ok(())
     }
@@ -152,4 +174,10 @@ impl Error {
             other => vec![other],
         }
     }
+}
+
+/// Wraps a database error with what was being done.
+pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
+    let doing = doing.into();
+    move |source| Error::Db { doing, source: source.into() }
 }

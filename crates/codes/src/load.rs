@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crate::catalog::{self, Catalog};
 use crate::check::{self, CheckReport};
+use crate::error::db;
 use crate::order::load_order;
 use crate::schema::{self, ForeignKey, TableSchema};
 use crate::table::CodeTable;
@@ -123,8 +124,7 @@ pub async fn load_dir(
         pg::connect(target, "gwells-db codes load"),
     )
     .await?;
-    let tx =
-        conn.transaction().await.map_err(|source| Error::Db { table: "BEGIN".into(), source })?;
+    let tx = conn.transaction().await.map_err(db("beginning the load's transaction"))?;
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let catalog = catalog::read(&tx, &names).await?;
     let problems = live_problems(&tables, &catalog);
@@ -133,7 +133,7 @@ pub async fn load_dir(
     }
     let order = load_order(&names, &catalog.fks);
     let report = apply(&tx, &tables, &catalog, &order, options).await?;
-    tx.commit().await.map_err(|source| Error::Db { table: "COMMIT".into(), source })?;
+    tx.commit().await.map_err(db("committing the load"))?;
     lock.release().await?;
     Ok(report)
 }
@@ -168,7 +168,7 @@ pub async fn loaded(target: &pg::Target, dir: &Path) -> Result<Vec<Loaded>, Erro
                 let row = conn
                     .query_one(&sql, &[])
                     .await
-                    .map_err(|source| Error::Db { table: t.name.clone(), source })?;
+                    .map_err(db(format!("counting the rows of `{}`", t.name)))?;
                 Some(row.get(0))
             }
         };
@@ -331,10 +331,6 @@ async fn apply(
     order: &[String],
     options: &LoadOptions,
 ) -> Result<LoadReport, Error> {
-    let db = |table: &str| {
-        let table = table.to_string();
-        move |source| Error::Db { table, source }
-    };
     // Invariant: `order` is a permutation of the CSV tables, all found in the catalog by
     // `live_problems`; a miss would be a bug, reported as a missing table rather than a panic.
     let mut work = Vec::new();
@@ -350,7 +346,7 @@ async fn apply(
         "CREATE TEMP TABLE codes_stage (tbl int NOT NULL, v text[] NOT NULL) ON COMMIT DROP",
     )
     .await
-    .map_err(db("staging table"))?;
+    .map_err(db("staging the CSV rows"))?;
     let mut data = String::new();
     for (table, _, i) in &work {
         encode(*i, table, &mut data);
@@ -358,10 +354,10 @@ async fn apply(
     let sink = tx
         .copy_in("COPY pg_temp.codes_stage (tbl, v) FROM STDIN (FORMAT csv)")
         .await
-        .map_err(db("staging table"))?;
+        .map_err(db("staging the CSV rows"))?;
     let mut sink = std::pin::pin!(sink);
-    sink.send(Bytes::from(data)).await.map_err(db("staging table"))?;
-    sink.as_mut().finish().await.map_err(db("staging table"))?;
+    sink.send(Bytes::from(data)).await.map_err(db("staging the CSV rows"))?;
+    sink.as_mut().finish().await.map_err(db("staging the CSV rows"))?;
 
     // Every upsert is sent at once: tokio-postgres pipelines them in this order (parents
     // first), so the whole diff costs one round trip instead of one per table.
@@ -378,7 +374,10 @@ async fn apply(
         futures_util::future::try_join_all(upserts.iter().zip(&work).map(|(sql, (table, ..))| {
             let done = &done;
             async move {
-                let row = tx.query_one(sql.as_str(), &[]).await.map_err(db(&table.name))?;
+                let row = tx
+                    .query_one(sql.as_str(), &[])
+                    .await
+                    .map_err(db(format!("upserting the rows of `{}`", table.name)))?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if let Some(progress) = &options.progress {
                     progress(&table.name, n, total);
@@ -420,7 +419,10 @@ async fn apply(
         let mut found = Vec::new();
         for fk in catalog.fks.iter().filter(|fk| fk.to_table == table.name) {
             let sql = references_sql(schema, *index, fk)?;
-            for row in tx.query(&sql, &[]).await.map_err(db(&fk.from_table))? {
+            for row in tx.query(&sql, &[]).await.map_err(db(format!(
+                "finding rows of `{}` that reference removed codes",
+                fk.from_table
+            )))? {
                 let (from_values, key): (Vec<Option<String>>, Vec<Option<String>>) =
                     (row.get(0), row.get(1));
                 let names = if fk.from_key.is_empty() {
@@ -444,7 +446,10 @@ async fn apply(
             }
         }
         if found.is_empty() {
-            let n = tx.execute(delete.as_str(), &[]).await.map_err(db(&table.name))?;
+            let n = tx
+                .execute(delete.as_str(), &[])
+                .await
+                .map_err(db(format!("deleting the removed rows of `{}`", table.name)))?;
             reports[i].deleted = n;
         }
         references.extend(found);

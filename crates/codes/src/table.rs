@@ -322,7 +322,7 @@ mod tests {
     fn defects() {
         check(
             "a,b\n1,2,3\n",
-            "error: 1 problem in the code tables\n  `t.csv` line 2: 3 fields, but the header names 2 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"",
+            "error: 1 problem in the code tables\n  `t.csv` line 2: 3 fields, but the header names 2 columns\n    hint: quote values that contain commas, e.g. \"Debruin, W.\"",
         );
         check(
             "",
@@ -336,16 +336,16 @@ mod tests {
     fn a_header_wider_than_every_row_is_one_header_problem() {
         check(
             "a,,b,c\n1,2,3\n4,5,6\n7,8,9\n",
-            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 4 columns, but every row has 3 fields\n    (hint) remove the empty name (column 2) from the header",
+            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 4 columns, but every row has 3 fields\n    hint: remove the empty name (column 2) from the header",
         );
         check(
             "a,b\n1,2,3\n4,5,6\n",
-            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 2 columns, but every row has 3 fields\n    (hint) the header lacks 1 name(s): add them, or quote values that contain commas",
+            "error: 1 problem in the code tables\n  `t.csv` line 1: the header names 2 columns, but every row has 3 fields\n    hint: the header lacks 1 name(s): add them, or quote values that contain commas",
         );
         // Rows that disagree among themselves are each reported, against the header.
         check(
             "a,b,c\n1,2\n4,5,6,7\n",
-            "error: 2 problems in the code tables\n  `t.csv` line 2: 2 fields, but the header names 3 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"\n  `t.csv` line 3: 4 fields, but the header names 3 columns\n    (hint) quote values that contain commas, e.g. \"Debruin, W.\"",
+            "error: 2 problems in the code tables\n  `t.csv` line 2: 2 fields, but the header names 3 columns\n    hint: quote values that contain commas, e.g. \"Debruin, W.\"\n  `t.csv` line 3: 4 fields, but the header names 3 columns\n    hint: quote values that contain commas, e.g. \"Debruin, W.\"",
         );
     }
 

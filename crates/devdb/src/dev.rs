@@ -102,10 +102,14 @@ pub async fn dev_server_up(options: &DevOptions) -> Result<Server> {
         ServerOptions { backend: options.backend, owner_pid: 0, ..ServerOptions::default() };
     let server = Server::start(&server_options).await?;
     let conn = pg::connect(server.target(), "gwells-db devdb").await?;
-    let exists =
-        conn.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DEV_DATABASE]).await?;
+    let exists = conn
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DEV_DATABASE])
+        .await
+        .map_err(Error::db("looking for the dev database"))?;
     if exists.is_none() {
-        conn.batch_execute(&format!("CREATE DATABASE {DEV_DATABASE}")).await?;
+        conn.batch_execute(&format!("CREATE DATABASE {DEV_DATABASE}"))
+            .await
+            .map_err(Error::db("creating the dev database"))?;
     }
     let lease = Lease {
         record: server.record().clone(),

@@ -152,7 +152,11 @@ async fn wait_for_connection(target: &Target) -> Result<String> {
     loop {
         match pg::connect(target, "gwells-db devdb").await {
             Ok(conn) => {
-                let version: String = conn.query_one("SHOW server_version", &[]).await?.get(0);
+                let version: String = conn
+                    .query_one("SHOW server_version", &[])
+                    .await
+                    .map_err(Error::db("reading the server's version"))?
+                    .get(0);
                 return Ok(version.split_whitespace().next().unwrap_or("").to_string());
             }
             Err(e) if started.elapsed() > Duration::from_secs(30) => return Err(e.into()),

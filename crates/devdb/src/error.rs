@@ -47,7 +47,7 @@ pub enum Error {
     Start { data_dir: PathBuf, log: PathBuf, reason: String, log_tail: String },
 
     /// A file under `target/devdb` could not be read or written.
-    #[error("cannot use `{}`: {source}", path.display())]
+    #[error("cannot use `{}`", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -55,7 +55,7 @@ pub enum Error {
     },
 
     /// Building a template failed.
-    #[error("building template `{name}` failed: {source}")]
+    #[error("building template `{name}` failed")]
     Template {
         name: String,
         #[source]
@@ -66,12 +66,42 @@ pub enum Error {
     #[error(transparent)]
     Pg(#[from] pg::Error),
 
-    /// A database statement failed.
-    #[error(transparent)]
-    Db(#[from] tokio_postgres::Error),
+    /// A statement failed; `doing` says what it was for.
+    #[error("{doing}")]
+    Db {
+        doing: String,
+        #[source]
+        source: pg::ServerError,
+    },
+}
+
+/// Whether the settings are to blame (exit code 2): an unknown backend. A missing server,
+/// image or daemon is the machine's state, said with the command that fixes it.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::UnknownBackend(_) => true,
+            Error::NoBinaries
+            | Error::NoBackend
+            | Error::NoDocker(_)
+            | Error::MissingImage { .. }
+            | Error::Container { .. }
+            | Error::Command { .. }
+            | Error::Start { .. }
+            | Error::Io { .. }
+            | Error::Template { .. }
+            | Error::Db { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }
 
 impl Error {
+    pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
+        let doing = doing.into();
+        move |source| Error::Db { doing, source: source.into() }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }

@@ -87,7 +87,11 @@ where
     Fut: Future<Output = Result<(), BoxError>>,
 {
     let conn = pg::connect(admin, "gwells-db devdb").await?;
-    let version: String = conn.query_one("SHOW server_version", &[]).await?.get(0);
+    let version: String = conn
+        .query_one("SHOW server_version", &[])
+        .await
+        .map_err(Error::db("reading the server's version"))?
+        .get(0);
     let key = spec.key(&version)?;
     let prefix = format!("gwells_tpl_{}_", spec.label_part());
     let name = format!("{prefix}{key}");
@@ -110,13 +114,16 @@ where
               WHERE datname LIKE 'gwells\\_bld\\_%' OR (starts_with(datname, $1) AND datname <> $2)",
             &[&prefix, &name],
         )
-        .await?;
+        .await
+        .map_err(Error::db("listing stale template builds"))?;
     for row in stale {
         let old: String = row.get(0);
         drop_database(admin, &old).await?;
     }
     let scratch = format!("gwells_bld_{key}_{}", std::process::id());
-    conn.batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", quote(&scratch)?)).await?;
+    conn.batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", quote(&scratch)?))
+        .await
+        .map_err(Error::db("creating the template's build database"))?;
     if let Err(source) = build(admin.with_dbname(&scratch)).await {
         drop_database(admin, &scratch).await?;
         return Err(Error::Template { name, source });
@@ -127,7 +134,8 @@ where
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
             &[&scratch],
         )
-        .await?;
+        .await
+        .map_err(Error::db("ending the build's sessions"))?;
         match conn
             .batch_execute(&format!(
                 "ALTER DATABASE {} RENAME TO {}",
@@ -138,14 +146,15 @@ where
         {
             Ok(()) => break,
             Err(_) if attempt < 50 => tokio::time::sleep(Duration::from_millis(20)).await,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(Error::db("renaming the build to the template")(e)),
         }
     }
     conn.batch_execute(&format!(
         "ALTER DATABASE {} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false",
         quote(&name)?
     ))
-    .await?;
+    .await
+    .map_err(Error::db("marking the template"))?;
     lock.release().await?;
     Ok(name)
 }
@@ -153,7 +162,8 @@ where
 async fn is_template(conn: &pg::Conn, name: &str) -> Result<bool> {
     let row = conn
         .query_opt("SELECT datistemplate FROM pg_database WHERE datname = $1", &[&name])
-        .await?;
+        .await
+        .map_err(Error::db("looking for the template"))?;
     Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
 }
 
@@ -161,7 +171,8 @@ async fn is_template(conn: &pg::Conn, name: &str) -> Result<bool> {
 pub async fn clone_database(admin: &Target, template: &str, name: &str) -> Result<()> {
     let conn = pg::connect(admin, "gwells-db devdb").await?;
     conn.batch_execute(&format!("CREATE DATABASE {} TEMPLATE {}", quote(name)?, quote(template)?))
-        .await?;
+        .await
+        .map_err(Error::db("cloning the template"))?;
     Ok(())
 }
 
@@ -171,9 +182,13 @@ pub async fn drop_database(admin: &Target, name: &str) -> Result<()> {
     let q = quote(name)?;
     let is_tpl = is_template(&conn, name).await?;
     if is_tpl {
-        conn.batch_execute(&format!("ALTER DATABASE {q} WITH IS_TEMPLATE false")).await?;
+        conn.batch_execute(&format!("ALTER DATABASE {q} WITH IS_TEMPLATE false"))
+            .await
+            .map_err(Error::db("unmarking the template"))?;
     }
-    conn.batch_execute(&format!("DROP DATABASE IF EXISTS {q} WITH (FORCE)")).await?;
+    conn.batch_execute(&format!("DROP DATABASE IF EXISTS {q} WITH (FORCE)"))
+        .await
+        .map_err(Error::db("dropping the database"))?;
     Ok(())
 }
 

@@ -51,9 +51,11 @@ impl TestDb {
     pub async fn empty(test: &str) -> Option<TestDb> {
         let (admin, server) = server_or_skip(test).await?;
         let name = db_name(test);
-        let conn = pg::connect(&admin, "gwells-db test").await.unwrap_or_else(|e| panic!("{e}"));
+        let conn = pg::connect(&admin, "gwells-db test")
+            .await
+            .unwrap_or_else(|e| panic!("{}", pg::report::Report::of(&e)));
         let sql = format!("CREATE DATABASE {}", pg::quote::ident(&name).unwrap_or_default());
-        conn.batch_execute(&sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.batch_execute(&sql).await.unwrap_or_else(|e| panic!("{sql}: {}", pg::describe(&e)));
         Some(TestDb { target: admin.with_dbname(&name), admin, name, _server: server })
     }
 
@@ -64,9 +66,13 @@ impl TestDb {
         Fut: Future<Output = Result<(), BoxError>>,
     {
         let (admin, server) = server_or_skip(test).await?;
-        let template = ensure_template(&admin, spec, build).await.unwrap_or_else(|e| panic!("{e}"));
+        let template = ensure_template(&admin, spec, build)
+            .await
+            .unwrap_or_else(|e| panic!("{}", pg::report::Report::of(&e)));
         let name = db_name(test);
-        clone_database(&admin, &template, &name).await.unwrap_or_else(|e| panic!("{e}"));
+        clone_database(&admin, &template, &name)
+            .await
+            .unwrap_or_else(|e| panic!("{}", pg::report::Report::of(&e)));
         Some(TestDb { target: admin.with_dbname(&name), admin, name, _server: server })
     }
 
@@ -120,9 +126,11 @@ async fn server_or_skip(test: &str) -> Option<(Target, Option<Arc<Server>>)> {
     match shared_test_server().await {
         Ok(s) => Some(s),
         Err(e) if pg::vars::in_ci() => {
+            let e = pg::report::Report::of(&e).one_line();
             panic!("CI is set but no PostgreSQL is available for `{test}`: {e}")
         }
         Err(e) => {
+            let e = pg::report::Report::of(&e).one_line();
             eprintln!("SKIP `{test}`: no PostgreSQL available ({e})");
             None
         }

@@ -116,17 +116,15 @@ pub async fn setup(
     {
         return Ok(Outcome::Unchanged { by_lock_file: true });
     }
-    let db = |e: pg::Error| Error::Db {
-        database: target.dbname().to_string(),
-        message: redact(&e.to_string()),
-    };
     let lock_options = pg::LockOptions {
         timeout: options.lock_timeout,
         application_name: "gwells-db fdw setup".to_string(),
     };
-    let lock = pg::Lock::acquire(target, &lock_options).await.map_err(db)?;
-    let mut conn = pg::connect(target, "gwells-db fdw setup").await.map_err(db)?;
-    let current = read_state(&conn, spec).await.map_err(|e| db(e.into()))?;
+    let lock =
+        pg::Lock::acquire(target, &lock_options).await.map_err(db(target, "taking the lock"))?;
+    let mut conn =
+        pg::connect(target, "gwells-db fdw setup").await.map_err(db(target, "connecting"))?;
+    let current = read_state(&conn, spec).await.map_err(db(target, "reading the configuration"))?;
     let current_matches = match &current {
         Some(state) if !options.force => matches(spec, state.fingerprint.clone()).await,
         _ => false,
@@ -147,12 +145,12 @@ pub async fn setup(
             apply(&mut conn, spec, &fresh, options.allow_logged_secret).await?;
             let foreign_tables = read_state(&conn, spec)
                 .await
-                .map_err(|e| db(e.into()))?
+                .map_err(db(target, "counting the foreign tables"))?
                 .map_or(0, |s| s.foreign_tables);
             (Outcome::Applied { why, foreign_tables }, Some(fresh))
         }
     };
-    lock.release().await.map_err(db)?;
+    lock.release().await.map_err(db(target, "releasing the lock"))?;
     if let Some(path) = &options.lock_file
         && let Some(stored) = &stored
     {
@@ -247,7 +245,7 @@ async fn apply(
     pg::stash_secret(&tx, &spec.password).await.map_err(|e| Error::Apply {
         server: spec.name.clone(),
         statement: format!("COPY {} FROM STDIN (the password)", pg::STASH_TABLE),
-        message: redact(&e.to_string()),
+        message: redact(&pg::report::Report::of(&e).one_line()),
     })?;
     for statement in statements(spec, fingerprint) {
         tx.batch_execute(&statement.sent).await.map_err(|e| fail(&statement.shown, e))?;
@@ -336,12 +334,9 @@ impl fmt::Display for Status {
 /// the wrapper (`wells_wells` when imported, else the first foreign table).
 pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
     spec.validate()?;
-    let db = |message: String| Error::Db {
-        database: target.dbname().to_string(),
-        message: redact(&message),
-    };
-    let conn = pg::connect(target, "gwells-db fdw status").await.map_err(|e| db(e.to_string()))?;
-    let state = read_state(&conn, spec).await.map_err(|e| db(pg::describe(&e)))?;
+    let conn =
+        pg::connect(target, "gwells-db fdw status").await.map_err(db(target, "connecting"))?;
+    let state = read_state(&conn, spec).await.map_err(db(target, "reading the configuration"))?;
     let current = matches(spec, state.as_ref().and_then(|s| s.fingerprint.clone())).await;
     let mut status = Status {
         server: spec.name.clone(),
@@ -363,7 +358,7 @@ pub async fn status(target: &pg::Target, spec: &Spec) -> Result<Status, Error> {
                 &[&spec.name, &spec.local_schema],
             )
             .await
-            .map_err(|e| db(pg::describe(&e)))?
+            .map_err(db(target, "finding a foreign table to probe"))?
             .get(0);
         let sql = format!(
             "SELECT 1 FROM {} LIMIT 1",
@@ -393,4 +388,26 @@ fn write_lock_file(path: &Path, fingerprint: &str) -> Result<(), Error> {
     let tmp = path.with_extension("conf.tmp");
     std::fs::write(&tmp, format!("{fingerprint}\n")).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// [`Error::Db`] for a step on `target`'s database, from a connection or a statement error,
+/// its message masked where a secret can appear.
+fn db<E: Into<Failure>>(target: &pg::Target, doing: &'static str) -> impl FnOnce(E) -> Error {
+    let database = target.dbname().to_string();
+    move |e| Error::Db { doing, database, message: redact(&e.into().0) }
+}
+
+/// A connection's or a statement's error in one line.
+struct Failure(String);
+
+impl From<pg::Error> for Failure {
+    fn from(e: pg::Error) -> Self {
+        Failure(pg::report::Report::of(&e).one_line())
+    }
+}
+
+impl From<tokio_postgres::Error> for Failure {
+    fn from(e: tokio_postgres::Error) -> Self {
+        Failure(pg::describe(&e))
+    }
 }

@@ -43,18 +43,33 @@ pub enum Error {
     )]
     LoggedSecret { setting: &'static str, value: String },
 
-    /// Any other database error (connection, lock, catalog queries).
-    #[error("fdw on `{database}`: {message}")]
-    Db { database: String, message: String },
+    /// Any other database error (connection, lock, catalog queries); `doing` says which.
+    #[error("fdw on `{database}`: {doing}: {message}")]
+    Db { doing: &'static str, database: String, message: String },
 
     /// The lock file could not be read or written.
-    #[error("cannot {action} the lock file `{}`: {source}", path.display())]
+    #[error("cannot {action} the lock file `{}`", path.display())]
     LockFile {
         action: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Whether the settings are to blame (exit code 2; nothing was changed).
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Missing { .. }
+            | Error::BadServer { .. }
+            | Error::NulByte { .. }
+            | Error::ApplicationSchema { .. }
+            | Error::BadDriver { .. }
+            | Error::LoggedSecret { .. } => true,
+            Error::Apply { .. } | Error::Db { .. } | Error::LockFile { .. } => false,
+        }
+    }
 }
 
 fn names(vars: &[&'static str]) -> String {

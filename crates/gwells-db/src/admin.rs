@@ -76,7 +76,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             };
             let sources =
                 admin::Sources { env: &env, secret_dir: a.secret_dir.as_deref(), password };
-            let account = admin::Account::from_sources(&sources).map_err(bad_input)?;
+            let account = admin::Account::from_sources(&sources)?;
             let target = ctx.target().await?;
             let options = admin::CreateOptions { update: a.update };
             let outcome = admin::create_superuser(&target, &account, &options)
@@ -94,7 +94,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     secret_dir: a.secret_dir.as_deref(),
                     password: None,
                 };
-                admin::admin_url(&sources).map_err(bad_input)?.ok_or_else(|| {
+                admin::admin_url(&sources)?.ok_or_else(|| {
                     bad_input(anyhow::anyhow!(
                         "`DJANGO_ADMIN_URL` is not set\nhint: export it, pass `--secret-dir`, or make one with `--generate`"
                     ))

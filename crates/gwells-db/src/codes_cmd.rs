@@ -106,7 +106,6 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 fn import_cmd(to: &std::path::Path, from: &std::path::Path) -> anyhow::Result<ExitCode> {
     let report = codes::import_dir(from, to)
-        .map_err(bad_input)
         .with_context(|| format!("cannot import `{}`", from.display()))?;
     for file in &report.skipped {
         say(&format!("skipped `{file}`: not a code table of the schema"));
@@ -136,15 +135,14 @@ async fn check(dir: &std::path::Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         None => codes::check_dir(dir),
     };
-    let report =
-        report.map_err(bad_input).with_context(|| format!("cannot check `{}`", dir.display()))?;
+    let report = report.with_context(|| format!("cannot check `{}`", dir.display()))?;
     let rows: usize = report.tables.iter().map(|(_, n)| n).sum();
     if report.is_ok() {
         say(&format!("ok: {} tables, {rows} rows in `{}`", report.tables.len(), dir.display()));
         return Ok(exit::OK);
     }
     for problem in &report.problems {
-        say(&format!("error: {}", problem.to_string().replace("\nhint: ", "\n  hint: ")));
+        say(&format!("error: {}", pg::report::list_item(problem).trim_start()));
     }
     say(&format!("{} problem(s) in `{}`", report.problems.len(), dir.display()));
     Ok(exit::failed())
@@ -171,13 +169,7 @@ async fn load_cmd(dir: &std::path::Path, args: LoadArgs, ctx: &Ctx) -> anyhow::R
     };
     let result = codes::load_dir(&target, dir, &options).await;
     bar.finish_and_clear();
-    let report = match result {
-        Ok(r) => r,
-        Err(err @ (codes::Error::Invalid { .. } | codes::Error::NoFiles { .. })) => {
-            return Err(bad_input(err)).with_context(|| format!("cannot load `{}`", dir.display()));
-        }
-        Err(err) => return Err(err).with_context(|| format!("cannot load `{}`", dir.display())),
-    };
+    let report = result.with_context(|| format!("cannot load `{}`", dir.display()))?;
     if args.json {
         let tables: Vec<serde_json::Value> = report
             .tables
@@ -229,13 +221,9 @@ fn report_table(report: &codes::LoadReport) -> comfy_table::Table {
 async fn dump_cmd(dir: &std::path::Path, args: DumpArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let target = ctx.target().await?;
     let options = codes::DumpOptions { tables: args.table };
-    let dumped = match codes::dump_dir(&target, dir, &options).await {
-        Ok(dumped) => dumped,
-        Err(err @ codes::Error::Invalid { .. }) => return Err(bad_input(err)),
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot dump the code tables of {target}"));
-        }
-    };
+    let dumped = codes::dump_dir(&target, dir, &options)
+        .await
+        .with_context(|| format!("cannot dump the code tables of {target}"))?;
     let out = args.out.unwrap_or_else(|| dir.to_path_buf());
     if out.as_os_str() == "-" {
         for (_, csv) in &dumped {

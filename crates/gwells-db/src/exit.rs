@@ -1,57 +1,42 @@
 //! Exit codes and how errors reach the terminal.
 //!
-//! 0 ok, 1 failed, 2 bad input or usage, 3 reset in progress (health only). Errors print as
-//! `error: ` and the error's chain on stderr, each cause once; any `hint: ...` line inside the
-//! message is moved after it.
+//! 0 ok, 1 failed, 2 bad input or usage, 3 reset in progress (health only). An error prints as
+//! `pg::report` words it: `error:` and its message, a `caused by:` line per cause, then every
+//! `hint:`; the exit code is 2 when the outermost error that can tell says it is bad input.
 
+use std::error::Error as StdError;
 use std::fmt;
 use std::process::ExitCode;
 
-/// Marks an error as the user's input being wrong (exit code 2), not the operation failing.
+use pg::report::{Classify, Report};
+
+/// Marks an error made by a command file (a flag that makes no sense, ...) as the user's input
+/// being wrong (exit code 2). Domain errors need no mark: they say so themselves.
 #[derive(Debug)]
 pub struct BadInput(pub anyhow::Error);
 
+/// The wrapped error's own message; its causes follow as the wrapped error's.
 impl fmt::Display for BadInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (message, hints) = render(&self.0);
-        f.write_str(&message)?;
-        hints.iter().try_for_each(|h| write!(f, "\nhint: {h}"))
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
-/// The error's chain as one message — causes joined by `: `, as `{:#}` does, but a cause left
-/// out when the message right above it already ends with it (many errors name their source in
-/// their own text) — and the `hint: ` lines found anywhere in it, in order.
-pub fn render(err: &anyhow::Error) -> (String, Vec<String>) {
-    let mut message = String::new();
-    let mut hints = Vec::new();
-    let mut above = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        let mut own = Vec::new();
-        for line in text.lines() {
-            match line.strip_prefix("hint: ") {
-                Some(hint) => hints.push(hint.to_string()),
-                None => own.push(line),
-            }
-        }
-        let own = own.join("\n");
-        if !above.ends_with(&format!(": {own}")) && above != own {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&own);
-        }
-        above = own;
+impl StdError for BadInput {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
     }
-    (message, hints)
 }
-
-impl std::error::Error for BadInput {}
 
 /// Wraps an error as bad input (exit code 2).
 pub fn bad_input(err: impl Into<anyhow::Error>) -> anyhow::Error {
     anyhow::Error::new(BadInput(err.into()))
+}
+
+/// An error of a crate this one does not know (xtask's devdb and legacy), bad input when it
+/// says so.
+pub fn classified<E: Classify + StdError + Send + Sync + 'static>(err: E) -> anyhow::Error {
+    if err.is_bad_input() { bad_input(err) } else { anyhow::Error::new(err) }
 }
 
 /// Exit code 0, for commands that report success.
@@ -62,50 +47,70 @@ pub fn failed() -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Prints the error and its hints, and chooses the exit code.
+/// Prints the error, its causes and hints, and chooses the exit code.
 #[allow(clippy::print_stderr)]
 pub fn report(err: anyhow::Error) -> ExitCode {
-    let (message, hints) = render(&err);
-    let message = pg::mask_url(&message);
-    eprintln!("error: {}", message.trim_end());
-    for hint in hints {
-        eprintln!("hint: {}", pg::mask_url(&hint));
+    eprintln!("{}", pg::mask_url(&Report::of(err.as_ref()).to_string()));
+    if is_bad_input(&err) { ExitCode::from(2) } else { ExitCode::from(1) }
+}
+
+/// Whether the outermost error of the chain that can tell — a [`BadInput`] mark, or a domain
+/// crate's error — says the input is to blame. The context a command adds cannot tell.
+pub fn is_bad_input(err: &anyhow::Error) -> bool {
+    err.chain().find_map(verdict).unwrap_or(false)
+}
+
+fn verdict(e: &(dyn StdError + 'static)) -> Option<bool> {
+    fn says<E: Classify + StdError + 'static>(e: &(dyn StdError + 'static)) -> Option<bool> {
+        e.downcast_ref::<E>().map(Classify::is_bad_input)
     }
-    if err.chain().any(|e| e.is::<BadInput>()) { ExitCode::from(2) } else { ExitCode::from(1) }
+    if e.is::<BadInput>() {
+        return Some(true);
+    }
+    says::<lifecycle::Error>(e)
+        .or_else(|| says::<migrate::Error>(e))
+        .or_else(|| says::<codes::Error>(e))
+        .or_else(|| says::<fdw::Error>(e))
+        .or_else(|| says::<replicate::Error>(e))
+        .or_else(|| says::<reset::Error>(e))
+        .or_else(|| says::<admin::Error>(e))
+        .or_else(|| says::<pg::Error>(e))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{bad_input, is_bad_input};
 
     fn io() -> std::io::Error {
         std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
     }
 
     #[test]
-    fn a_cause_its_message_already_names_is_printed_once() {
-        // A message that ends with its source, as `codes::Error::Io` does.
-        let err = anyhow::Error::new(io()).context(format!("cannot access `x`: {}", io()));
-        let (message, hints) = render(&err.context("cannot dump"));
-        assert_eq!(message, "cannot dump: cannot access `x`: no such file");
-        assert!(hints.is_empty());
+    fn a_domain_error_decides_under_any_context() {
+        let bad = migrate::Error::UnknownApp { app: "x".into(), dir: "m".into() };
+        assert!(is_bad_input(&anyhow::Error::new(bad).context("cannot migrate")));
+        let failed = migrate::Error::Io { path: "m".into(), source: io() };
+        assert!(!is_bad_input(&anyhow::Error::new(failed).context("cannot migrate")));
     }
 
     #[test]
-    fn every_other_cause_is_kept_in_order() {
-        let err = anyhow::Error::new(io()).context("reading `y`").context("cannot load");
-        assert_eq!(render(&err).0, "cannot load: reading `y`: no such file");
-        // The same words higher up do not hide a cause: only the message right above counts.
-        let err = anyhow::Error::new(io()).context("reading `y`").context("no such file here");
-        assert_eq!(render(&err).0, "no such file here: reading `y`: no such file");
+    fn the_outermost_error_that_can_tell_decides() {
+        // A reset's phase failed on a migration file: the reset failed, it is not bad input.
+        let inner = migrate::Error::UnknownApp { app: "x".into(), dir: "m".into() };
+        let outer = reset::Error::Phase {
+            database: "d".into(),
+            phase: "migrate".into(),
+            source: Box::new(inner),
+        };
+        assert!(!is_bad_input(&anyhow::Error::new(outer)));
+        assert!(is_bad_input(&bad_input(anyhow::anyhow!("`--runs` must be at least 1"))));
+        assert!(!is_bad_input(&anyhow::Error::new(io())));
     }
 
     #[test]
-    fn hints_are_collected_and_causes_stay_in_the_message() {
-        let err = anyhow::Error::new(io()).context("cannot open\nhint: check the path");
-        let err = crate::exit::bad_input(err);
-        let (message, hints) = render(&err);
-        assert_eq!(message, "cannot open: no such file");
-        assert_eq!(hints, ["check the path"]);
+    fn a_mark_keeps_the_chain_of_what_it_wraps() {
+        let err = bad_input(anyhow::Error::new(io()).context("cannot open `x`"));
+        let report = pg::report::Report::of(err.as_ref());
+        assert_eq!(report.messages, ["cannot open `x`", "no such file"]);
     }
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 use pg::vars;
 
 use crate::ctx::{Ctx, say};
-use crate::exit::{self, bad_input};
+use crate::exit;
 use crate::fdw_spec::{self, SpecFlags};
 
 #[derive(clap::Args)]
@@ -83,7 +83,7 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Setup { force, lock_file, allow_logged_secret } => {
             let target = ctx.target().await?;
             let schemas = reset::application_schemas(&target).await?;
-            spec.check_local_schema(&schemas).map_err(bad_input)?;
+            spec.check_local_schema(&schemas)?;
             let lock_file = lock_file.or_else(|| {
                 std::env::var_os(vars::PGDATA).map(|d| PathBuf::from(d).join("fdw.conf"))
             });
@@ -103,12 +103,9 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 ..fdw::SetupOptions::default()
             };
             let started = std::time::Instant::now();
-            let outcome = fdw::setup(&target, &spec, &options).await.map_err(|e| {
-                let refused = is_bad_input(&e);
-                let e = anyhow::Error::new(e)
-                    .context(format!("cannot set up the foreign server `{}`", spec.name));
-                if refused { bad_input(e) } else { e }
-            })?;
+            let outcome = fdw::setup(&target, &spec, &options)
+                .await
+                .with_context(|| format!("cannot set up the foreign server `{}`", spec.name))?;
             say(&format!("fdw: {outcome} in {:.2} s", started.elapsed().as_secs_f64()));
             Ok(exit::OK)
         }
@@ -127,18 +124,5 @@ pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(if status.healthy() { exit::OK } else { exit::failed() })
         }
-    }
-}
-
-/// Whether a setup error is the user's configuration to fix (exit 2, nothing was changed).
-fn is_bad_input(err: &fdw::Error) -> bool {
-    match err {
-        fdw::Error::Missing { .. }
-        | fdw::Error::BadServer { .. }
-        | fdw::Error::NulByte { .. }
-        | fdw::Error::BadDriver { .. }
-        | fdw::Error::LoggedSecret { .. }
-        | fdw::Error::ApplicationSchema { .. } => true,
-        fdw::Error::Apply { .. } | fdw::Error::Db { .. } | fdw::Error::LockFile { .. } => false,
     }
 }

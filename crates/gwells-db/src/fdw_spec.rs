@@ -1,8 +1,6 @@
 //! The FDW spec's flags, shared by every `fdw` subcommand; the spec itself is built by
 //! `lifecycle::settings`, one way for `fdw setup` and reset's FDW phase.
 
-use crate::exit::bad_input;
-
 /// The spec's flags, shared by every `fdw` subcommand.
 #[derive(clap::Args, Default)]
 pub(crate) struct SpecFlags {
@@ -42,5 +40,5 @@ pub(crate) fn spec(flags: &SpecFlags) -> anyhow::Result<fdw::Spec> {
         grant_to: flags.grant_to.clone(),
     };
     let env = |name: &str| std::env::var(name).ok();
-    lifecycle::settings::fdw_spec(&overrides, &env).map_err(bad_input)
+    Ok(lifecycle::settings::fdw_spec(&overrides, &env)?)
 }

@@ -90,33 +90,6 @@ pub struct SquashArgs {
     to: Option<String>,
 }
 
-/// Errors in what the user gave us (arguments, migration files, an edited applied file) exit 2
-/// and change nothing; a migration failing in the database, an inconsistent ledger or a lost
-/// connection exit 1.
-fn classify(err: Error) -> anyhow::Error {
-    match err {
-        Error::NoMigrationsDir { .. }
-        | Error::MalformedName { .. }
-        | Error::MalformedHeader { .. }
-        | Error::MalformedSql { .. }
-        | Error::DuplicateNumber { .. }
-        | Error::AmbiguousParent { .. }
-        | Error::OrphanDown { .. }
-        | Error::MissingDependency { .. }
-        | Error::Cycle { .. }
-        | Error::MultipleLeaves { .. }
-        | Error::Drifted { .. }
-        | Error::LegacyLedger { .. }
-        | Error::ResumeChanged { .. }
-        | Error::UnknownApp { .. }
-        | Error::UnknownMigration { .. }
-        | Error::NotApplied { .. }
-        | Error::NoDownFile { .. }
-        | Error::Squash { .. } => bad_input(err),
-        other => anyhow::Error::new(other),
-    }
-}
-
 pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
@@ -136,14 +109,12 @@ pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
         options.to = Some((app.clone(), name));
     }
     if args.plan || args.check {
-        let (status, steps) = migrate::plan(&target, &dir, &options)
-            .await
-            .map_err(classify)
-            .context("cannot plan")?;
+        let (status, steps) =
+            migrate::plan(&target, &dir, &options).await.context("cannot plan")?;
         let repeatables =
             if options.to.is_none() { status.repeatables.clone() } else { Vec::new() };
         if args.plan {
-            let source = migrate::load(&dir).map_err(classify)?;
+            let source = migrate::load(&dir)?;
             crate::ctx::print(&migrate::render_plan(&source, &steps, &repeatables));
             return Ok(OK);
         }
@@ -157,8 +128,7 @@ pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
         say(if current { "migrations: up to date" } else { "migrations: not up to date" });
         return Ok(if current { OK } else { failed() });
     }
-    let report =
-        migrate::run(&target, &dir, &options).await.map_err(classify).context("migrate failed")?;
+    let report = migrate::run(&target, &dir, &options).await.context("migrate failed")?;
     for step in &report.steps {
         let verb = match (step.backwards, step.fake) {
             (false, false) => "Applied",
@@ -200,7 +170,6 @@ async fn accept(
 ) -> Result<ExitCode> {
     let accepted = migrate::accept_checksum(target, dir, app, name)
         .await
-        .map_err(classify)
         .context("cannot accept the checksum")?;
     if accepted.changed() {
         say(&format!(
@@ -233,8 +202,7 @@ fn warn_unchecked(keys: &[migrate::Key]) {
 
 /// The last migration of `app` in Django's order: `migrate APP` moves it there.
 async fn latest(target: &pg::Target, dir: &std::path::Path, app: &str) -> Result<String> {
-    let status =
-        migrate::status(target, dir).await.map_err(classify).context("cannot read the status")?;
+    let status = migrate::status(target, dir).await.context("cannot read the status")?;
     let listed = status.apps.iter().find(|(a, _)| a == app);
     let last = listed.and_then(|(_, l)| l.last()).map(|l| l.key.name.clone());
     last.ok_or_else(|| bad_input(anyhow::anyhow!("no migrations for app `{app}` in `{}`\nhint: `cargo xtask showmigrations` lists the apps", dir.display())))
@@ -273,8 +241,7 @@ fn report_problems(status: &Status) {
 pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
-    let mut status =
-        migrate::status(&target, &dir).await.map_err(classify).context("cannot read the status")?;
+    let mut status = migrate::status(&target, &dir).await.context("cannot read the status")?;
     if let Some(app) = &args.app {
         if !status.apps.iter().any(|(a, _)| a == app) {
             return Err(bad_input(anyhow::anyhow!(
@@ -298,10 +265,10 @@ pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
 
 pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir()?;
-    let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
+    let source = migrate::load(&dir).context("cannot read the migrations")?;
     let key = migrate::Key::new(&args.app, &args.name);
     let Some(m) = source.get(&key) else {
-        return Err(bad_input(Error::UnknownMigration { app: args.app, name: args.name }));
+        return Err(Error::UnknownMigration { app: args.app, name: args.name }.into());
     };
     match migrate::render_sql(m, args.backwards) {
         Some(sql) => crate::ctx::print(&sql),
@@ -317,9 +284,9 @@ pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
 
 pub async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir_to_write()?;
-    let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
-    let squashed = migrate::squash(&source, &args.app, args.to.as_deref()).map_err(classify)?;
-    let written = migrate::write_squash(&dir, &squashed).map_err(classify)?;
+    let source = migrate::load(&dir).context("cannot read the migrations")?;
+    let squashed = migrate::squash(&source, &args.app, args.to.as_deref())?;
+    let written = migrate::write_squash(&dir, &squashed)?;
     say(&format!(
         "squashed {} migrations of `{}` into `{}`",
         squashed.replaces.len(),

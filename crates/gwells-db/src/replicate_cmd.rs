@@ -3,11 +3,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use replicate::Mode;
 
 use crate::ctx::{Ctx, say};
-use crate::exit::bad_input;
 use crate::replication;
 
 #[derive(clap::Args)]
@@ -54,8 +53,8 @@ pub struct Args {
 
 pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
-    let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full).map_err(bad_input)?;
-    let mode = lifecycle::settings::replication_mode(chosen, &env).map_err(bad_input)?;
+    let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full)?;
+    let mode = lifecycle::settings::replication_mode(chosen, &env)?;
     if mode == Mode::None {
         say("replicate: mode is None (DB_REPLICATE), nothing to do");
         return Ok(crate::exit::OK);
@@ -81,11 +80,6 @@ pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     if let Some(signal) = interrupt.received() {
         return Ok(crate::interrupt::replicated(signal, target.dbname(), result.is_ok()));
     }
-    let report = result.map_err(|e| match e {
-        replicate::Error::Submissions { .. } | replicate::Error::MergeWouldDiscard { .. } => {
-            bad_input(e)
-        }
-        e => anyhow::Error::new(e).context(format!("cannot replicate into `{}`", target.dbname())),
-    })?;
+    let report = result.with_context(|| format!("cannot replicate into `{}`", target.dbname()))?;
     replication::finish(&report, args.json)
 }

@@ -97,7 +97,7 @@ pub fn finish(replicated: &Replicated, json: bool) -> Result<ExitCode> {
         Err(err) => {
             say(&format!(
                 "warning: the replication report was not written: {}",
-                lifecycle::health::chain(err)
+                pg::report::Report::of(err).one_line()
             ));
             say(
                 "hint: the replication itself is done; name a writable folder with `--report-dir DIR`",

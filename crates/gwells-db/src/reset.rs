@@ -8,9 +8,10 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
+use pg::report::Classify;
 
 use crate::ctx::{Ctx, say};
-use crate::exit::{self, bad_input};
+use crate::exit;
 use crate::interrupt::Interrupt;
 
 #[derive(clap::Args)]
@@ -72,7 +73,7 @@ pub struct ProtectArgs {
 pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // Every setting is read and checked before anything is dropped.
     let env = |name: &str| std::env::var(name).ok();
-    let settings = lifecycle::Settings::for_reset(args.replicate, &env).map_err(bad_input)?;
+    let settings = lifecycle::Settings::for_reset(args.replicate, &env)?;
 
     let interrupt = Interrupt::install("reset")?;
     let target = ctx.target().await?;
@@ -126,13 +127,8 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 None => Err(err.into()),
             }
         }
-        Err(lifecycle::Error::Reset(
-            err @ (reset::Error::NotConfirmed { .. }
-            | reset::Error::WrongConfirm { .. }
-            | reset::Error::Protected { .. }),
-        )) => Err(bad_input(err)),
-        // The FDW's local schema refused against the database: nothing was changed.
-        Err(err @ lifecycle::Error::Fdw(_)) => Err(bad_input(err)),
+        // A refusal names the database itself; anything else gets the target as context.
+        Err(err) if err.is_bad_input() => Err(err.into()),
         Err(err @ lifecycle::Error::Mark { .. }) => Err(err.into()),
         Err(err) => Err(anyhow::Error::new(err)).with_context(|| format!("reset of {target}")),
     }

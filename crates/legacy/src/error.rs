@@ -30,6 +30,20 @@ pub enum Error {
     Db { schema: String, step: &'static str, message: String },
 }
 
+/// Whether the arguments are to blame (exit code 2: nothing was changed).
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::TooMany { .. }
+            | Error::BadSchema { .. }
+            | Error::Exists { .. }
+            | Error::BadFraction { .. }
+            | Error::Missing { .. } => true,
+            Error::Db { .. } => false,
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn db(schema: &str, step: &'static str) -> impl Fn(tokio_postgres::Error) -> Error {
         let schema = schema.to_string();
@@ -38,6 +52,10 @@ impl Error {
 
     pub(crate) fn pg(schema: &str, step: &'static str) -> impl Fn(pg::Error) -> Error {
         let schema = schema.to_string();
-        move |e| Error::Db { schema: schema.clone(), step, message: e.to_string() }
+        move |e| Error::Db {
+            schema: schema.clone(),
+            step,
+            message: pg::report::Report::of(&e).one_line(),
+        }
     }
 }

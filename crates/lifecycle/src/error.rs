@@ -33,6 +33,21 @@ pub enum Error {
     Rehearsal(String),
 }
 
+/// Whether the input is to blame (exit code 2: nothing was changed), as the domain crate
+/// inside says.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Fdw(e) => e.is_bad_input(),
+            Error::Admin(e) => e.is_bad_input(),
+            Error::Replicate(e) => e.is_bad_input(),
+            Error::Reset(e) => e.is_bad_input(),
+            Error::Mark { source, .. } => source.is_bad_input(),
+            Error::Step { .. } | Error::Rehearsal(_) => false,
+        }
+    }
+}
+
 impl Error {
     /// A step's error with what the step was.
     pub(crate) fn step(

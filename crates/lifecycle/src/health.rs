@@ -107,23 +107,10 @@ async fn readiness(target: &pg::Target, folders: &Folders) -> Result<Readiness, 
     Ok(r)
 }
 
-/// The error with its causes, joined by `: ` as `error:` lines print them ("cannot connect to
-/// ...: db error: FATAL: password authentication failed for user ..."): a probe's reason must
-/// say why, not only that. A cause the message above already ends with is left out.
-pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut above = out.clone();
-    let mut next = error.source();
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !above.ends_with(&format!(": {text}")) && above != text {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        above = text;
-        next = cause.source();
-    }
-    out
+/// The error with its causes, one line (`pg::report`'s protocol): a probe's reason must say
+/// why, not only that.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    pg::report::Report::of(error).one_line()
 }
 
 /// Whether `error` (or a cause of it) is the server ending the session or not finding the
@@ -136,13 +123,9 @@ fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
     let client = |e: &tokio_postgres::Error| e.is_closed() || code(e.code());
     let mut next = Some(error);
     while let Some(e) = next {
-        if let Some(pg::Error::Connect { source, .. } | pg::Error::Db(source)) =
-            e.downcast_ref::<pg::Error>()
-            && client(source)
-        {
-            return true;
-        }
-        if e.downcast_ref::<tokio_postgres::Error>().is_some_and(client)
+        // A server's error ends a chain as a `pg::ServerError`.
+        if e.downcast_ref::<pg::ServerError>().is_some_and(|s| client(s.inner()))
+            || e.downcast_ref::<tokio_postgres::Error>().is_some_and(client)
             || e.downcast_ref::<DbError>().is_some_and(|d| code(Some(d.code())))
         {
             return true;
@@ -150,23 +133,4 @@ fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
         next = e.source();
     }
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::chain;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("{0}")]
-    struct E(String, #[source] Option<Box<E>>);
-
-    #[test]
-    fn a_cause_is_shown_once() {
-        let inner = E("no such file".into(), None);
-        let outer = E("cannot access `x`: no such file".into(), Some(Box::new(inner)));
-        assert_eq!(chain(&outer), "cannot access `x`: no such file");
-        let inner = E("refused".into(), None);
-        let outer = E("cannot connect".into(), Some(Box::new(inner)));
-        assert_eq!(chain(&outer), "cannot connect: refused");
-    }
 }

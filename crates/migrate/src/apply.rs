@@ -394,8 +394,7 @@ async fn apply_statements(
                 k: i + 1,
                 n,
                 line: statement.line + error_line(&statement.text, &source) - 1,
-                reason: pg::describe(&source),
-                source,
+                source: source.into(),
             });
         }
         if i + 1 < n {
@@ -452,13 +451,7 @@ fn failed(key: &Key, path: &Path, sql: &str, done: usize, source: tokio_postgres
     let line = error_position(sql, &source).unwrap_or_else(|| {
         crate::split::split(sql).ok().and_then(|s| s.get(done).map(|s| s.line)).unwrap_or(1)
     });
-    Error::Failed {
-        migration: key.to_string(),
-        path: path.into(),
-        line,
-        reason: pg::describe(&source),
-        source,
-    }
+    Error::Failed { migration: key.to_string(), path: path.into(), line, source: source.into() }
 }
 
 /// The 1-based line of `sql` the server's error position points at (1 when it gives none).

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or directory could not be read or written.
-    #[error("cannot access `{}`: {source}", path.display())]
+    #[error("cannot access `{}`", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -105,43 +105,71 @@ pub enum Error {
     Squash { app: String, reason: String },
 
     /// A transactional migration failed; it was rolled back with its ledger rows.
-    #[error("migration `{migration}` failed at `{}` line {line}, rolled back: {reason}", path.display())]
+    #[error("migration `{migration}` failed at `{}` line {line}, rolled back", path.display())]
     Failed {
         migration: String,
         path: PathBuf,
         line: usize,
-        reason: String,
         #[source]
-        source: tokio_postgres::Error,
+        source: pg::ServerError,
     },
 
     /// A statement of a no-transaction migration failed; earlier statements stay applied.
-    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); {}: {reason}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display(), applied_before(*k))]
+    #[error("migration `{migration}` failed at statement {k} of {n} (`{}` line {line}); {}\nhint: fix the statement and run migrate again; it continues with statement {k}", path.display(), applied_before(*k))]
     StatementFailed {
         migration: String,
         path: PathBuf,
         k: usize,
         n: usize,
         line: usize,
-        reason: String,
         #[source]
-        source: tokio_postgres::Error,
+        source: pg::ServerError,
     },
 
     /// Connecting or locking failed.
-    // Not `transparent`: that would hide the `pg::Error` from the source chain, where callers
-    // (health) look for a session the server ended.
-    #[error("{0}")]
+    #[error(transparent)]
     Pg(#[from] pg::Error),
 
     /// Any other database error, with what was being done.
-    #[error("{doing}: {reason}")]
+    #[error("{doing}")]
     Db {
         doing: String,
-        reason: String,
         #[source]
-        source: tokio_postgres::Error,
+        source: pg::ServerError,
     },
+}
+
+/// Whether the files, the arguments or the database's recorded history are to blame (exit
+/// code 2: fix them; nothing was applied), not the server or a migration's SQL.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::NoMigrationsDir { .. }
+            | Error::MalformedName { .. }
+            | Error::MalformedHeader { .. }
+            | Error::MalformedSql { .. }
+            | Error::DuplicateNumber { .. }
+            | Error::AmbiguousParent { .. }
+            | Error::OrphanDown { .. }
+            | Error::MissingDependency { .. }
+            | Error::Cycle { .. }
+            | Error::MultipleLeaves { .. }
+            | Error::Drifted { .. }
+            | Error::LegacyLedger { .. }
+            | Error::ResumeChanged { .. }
+            | Error::UnknownApp { .. }
+            | Error::UnknownMigration { .. }
+            | Error::NotApplied { .. }
+            | Error::NoDownFile { .. }
+            | Error::Squash { .. } => true,
+            Error::Io { .. }
+            | Error::Inconsistent { .. }
+            | Error::Failed { .. }
+            | Error::StatementFailed { .. }
+            | Error::Db { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }
 
 /// What stays applied when statement `k` (1-based) of a no-transaction migration fails.
@@ -158,7 +186,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps a database error with what was being done.
 pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
-    move |source| Error::Db { doing: doing.to_string(), reason: pg::describe(&source), source }
+    move |source| Error::Db { doing: doing.to_string(), source: source.into() }
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub(crate) async fn connect_within(
 fn connect_error(target: &Target, source: tokio_postgres::Error) -> Error {
     match crate::tls::explain(&source, target.tls_options(), &target.first_host()) {
         Some(reason) => Error::Tls { target: target.to_string(), reason },
-        None => Error::Connect { target: target.to_string(), source },
+        None => Error::Connect { target: target.to_string(), source: source.into() },
     }
 }
 
@@ -87,7 +87,12 @@ impl Conn {
 
     /// The server's backend pid for this session.
     pub async fn backend_pid(&self) -> Result<i32> {
-        Ok(self.client.query_one("SELECT pg_backend_pid()", &[]).await?.get(0))
+        let row = self
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .map_err(crate::error::db("reading the session's backend pid"))?;
+        Ok(row.get(0))
     }
 }
 

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use crate::report::ServerError;
+
 /// Everything that can go wrong in the shared plumbing.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -23,11 +25,11 @@ pub enum Error {
     BadVar { var: String, reason: String },
 
     /// The server could not be reached or refused the login.
-    #[error("cannot connect to {target}: {source}")]
+    #[error("cannot connect to {target}")]
     Connect {
         target: String,
         #[source]
-        source: tokio_postgres::Error,
+        source: ServerError,
     },
 
     /// The TLS roots (`sslrootcert`, or the system's) could not be used.
@@ -56,22 +58,35 @@ pub enum Error {
     )]
     LockTimeout { database: String, waited: Duration, holder: String },
 
-    /// Any other database error.
-    #[error(transparent)]
-    Db(#[from] tokio_postgres::Error),
+    /// A statement failed; `doing` says what it was for ("taking the gwells-db lock").
+    #[error("{doing}")]
+    Db {
+        doing: &'static str,
+        #[source]
+        source: ServerError,
+    },
 }
 
-/// A server error in one line: its message, then its SQLSTATE and its detail — or, without a
-/// detail, the first line of where it happened (inside a function); any other error (a lost
-/// connection, ...) as tokio-postgres words it.
-pub fn describe(err: &tokio_postgres::Error) -> String {
-    let Some(e) = err.as_db_error() else { return err.to_string() };
-    let code = e.code().code();
-    match (e.detail(), e.where_()) {
-        (Some(detail), _) => format!("{} ({code}; {detail})", e.message()),
-        (None, Some(at)) => {
-            format!("{} ({code}; at {})", e.message(), at.lines().next().unwrap_or(""))
+/// Whether the input is to blame (exit code 2): a URL, a variable or a TLS root file that is
+/// wrong. A server that is down, refuses the login or times out is not.
+impl crate::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::BadUrl { .. }
+            | Error::AtInUserInfo { .. }
+            | Error::Incomplete { .. }
+            | Error::BadVar { .. }
+            | Error::RootCert { .. } => true,
+            Error::Connect { .. }
+            | Error::Tls { .. }
+            | Error::NotReady { .. }
+            | Error::LockTimeout { .. }
+            | Error::Db { .. } => false,
         }
-        (None, None) => format!("{} ({code})", e.message()),
     }
+}
+
+/// Wraps a database error with what was being done.
+pub(crate) fn db(doing: &'static str) -> impl FnOnce(tokio_postgres::Error) -> Error {
+    move |source| Error::Db { doing, source: source.into() }
 }

@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::error::db;
 use crate::{Conn, Error, Result, Target, connect};
 
 /// The key, in `pg_locks` as classid `0x6777656c`, objid `0x6c736462` ("gwellsdb").
@@ -41,8 +42,11 @@ impl Lock {
         let mut delay = Duration::from_millis(10);
         let mut attempt: u32 = 0;
         loop {
-            let got: bool =
-                conn.query_one("SELECT pg_try_advisory_lock($1)", &[&KEY]).await?.get(0);
+            let got: bool = conn
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&KEY])
+                .await
+                .map_err(db("taking the gwells-db lock"))?
+                .get(0);
             if got {
                 return Ok(Lock { conn });
             }
@@ -65,7 +69,10 @@ impl Lock {
 
     /// Releases the lock and closes its connection.
     pub async fn release(self) -> Result<()> {
-        self.conn.execute("SELECT pg_advisory_unlock($1)", &[&KEY]).await?;
+        self.conn
+            .execute("SELECT pg_advisory_unlock($1)", &[&KEY])
+            .await
+            .map_err(db("releasing the gwells-db lock"))?;
         Ok(())
     }
 }
@@ -83,7 +90,8 @@ async fn describe_holder(conn: &Conn) -> Result<String> {
                 AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1",
             &[&((KEY >> 32) as u32), &(KEY as u32)],
         )
-        .await?;
+        .await
+        .map_err(db("reading who holds the gwells-db lock"))?;
     let Some(row) = rows.first() else {
         return Ok("a session that has just released it".to_string());
     };

@@ -14,7 +14,9 @@ pub const SERVER_MARK: &str = "cluster_name=gwells-devdb";
 /// Whether the server of `target` was started by devdb (it carries [`SERVER_MARK`]).
 pub async fn is_devdb_server(target: &Target) -> Result<bool> {
     let conn = connect(target, "gwells-db devdb").await?;
-    let row =
-        conn.query_one("SELECT current_setting('cluster_name') = 'gwells-devdb'", &[]).await?;
+    let row = conn
+        .query_one("SELECT current_setting('cluster_name') = 'gwells-devdb'", &[])
+        .await
+        .map_err(crate::error::db("reading the server's cluster_name"))?;
     Ok(row.get(0))
 }

@@ -36,11 +36,18 @@ pub async fn stash_secret(tx: &Transaction<'_>, secret: &Secret) -> crate::Resul
         "CREATE TEMP TABLE IF NOT EXISTS gwells_db_secret (value text NOT NULL) ON COMMIT DROP;
          TRUNCATE pg_temp.gwells_db_secret",
     )
-    .await?;
-    let sink =
-        tx.copy_in("COPY pg_temp.gwells_db_secret (value) FROM STDIN (FORMAT binary)").await?;
+    .await
+    .map_err(stashing)?;
+    let sink = tx
+        .copy_in("COPY pg_temp.gwells_db_secret (value) FROM STDIN (FORMAT binary)")
+        .await
+        .map_err(stashing)?;
     let mut writer = pin!(BinaryCopyInWriter::new(sink, &[Type::TEXT]));
-    writer.as_mut().write(&[&secret.expose()]).await?;
-    writer.finish().await?;
+    writer.as_mut().write(&[&secret.expose()]).await.map_err(stashing)?;
+    writer.finish().await.map_err(stashing)?;
     Ok(())
+}
+
+fn stashing(source: tokio_postgres::Error) -> crate::Error {
+    crate::error::db("stashing a secret for the transaction")(source)
 }

@@ -67,6 +67,7 @@ pub async fn wait_ready(
 /// Whether waiting may cure `err`.
 pub(crate) fn retryable(err: &Error) -> bool {
     let Error::Connect { source, .. } = err else { return false };
+    let source = source.inner();
     if let Some(db) = source.as_db_error() {
         return *db.code() == tokio_postgres::error::SqlState::CANNOT_CONNECT_NOW;
     }

@@ -54,13 +54,13 @@ pub enum Error {
         function: String,
     },
     /// A statement of one step failed.
-    #[error("replication step `{step}` failed: {source}")]
+    #[error("replication step `{step}` failed")]
     Step {
         /// The step (`populate_xform`, `verify well`, ...).
         step: String,
         /// The database error.
         #[source]
-        source: tokio_postgres::Error,
+        source: pg::ServerError,
     },
     /// An index or key set aside for the load could not be re-created: the loaded rows break it
     /// (an unknown code, a duplicate plate number, ...).
@@ -76,11 +76,17 @@ pub enum Error {
     /// Connecting, locking, ...
     #[error(transparent)]
     Pg(#[from] pg::Error),
-    /// A statement outside any step.
-    #[error("database error: {0}")]
-    Db(#[from] tokio_postgres::Error),
+    /// A statement outside any step; `doing` says what it was for.
+    #[error("{doing}")]
+    Db {
+        /// What the statement was for.
+        doing: String,
+        /// The database error.
+        #[source]
+        source: pg::ServerError,
+    },
     /// A name that cannot be quoted.
-    #[error("cannot quote `{name}`: {source}")]
+    #[error("cannot quote `{name}`")]
     Quote {
         /// The name.
         name: String,
@@ -88,13 +94,34 @@ pub enum Error {
         source: pg::quote::NulByte,
     },
     /// Writing the report.
-    #[error("cannot write the report `{path}`: {source}")]
+    #[error("cannot write the report `{}`", path.display())]
     Report {
         /// The file.
         path: std::path::PathBuf,
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// Whether the settings or the flags are to blame (exit code 2: nothing was changed), not
+/// the server or the legacy data.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::BadMode { .. }
+            | Error::BothModes
+            | Error::Submissions { .. }
+            | Error::MergeWouldDiscard { .. } => true,
+            Error::Missing { .. }
+            | Error::Blocked { .. }
+            | Error::Step { .. }
+            | Error::Restore { .. }
+            | Error::Db { .. }
+            | Error::Quote { .. }
+            | Error::Report { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }
 
 fn list(tables: &[(String, i64)]) -> String {
@@ -114,7 +141,12 @@ impl Error {
             if source.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) {
                 return Error::Missing { function: step };
             }
-            Error::Step { step, source }
+            Error::Step { step, source: source.into() }
         }
+    }
+
+    pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
+        let doing = doing.into();
+        move |source| Error::Db { doing, source: source.into() }
     }
 }

@@ -211,7 +211,10 @@ pub async fn replicate(
         (report.path, report.path_reason) = (path, reason.to_string());
         report.tables.clear();
         let mut run = Run { notices: &mut notices, subset_ind, report: &mut report, on: &mut *on };
-        let tx = client.transaction().await?;
+        let tx = client
+            .transaction()
+            .await
+            .map_err(Error::db("beginning the replication's transaction"))?;
         if path == Path::Bulk {
             run.bulk(&tx, options).await?;
         } else {

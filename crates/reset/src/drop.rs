@@ -151,8 +151,8 @@ pub fn plan_drop(inventory: &Inventory, options: &DropOptions) -> Result<Vec<Str
 /// Drops every application object of `target` in one transaction; returns the statements run.
 pub async fn drop_all(target: &Target, options: &DropOptions) -> Result<Vec<String>, Error> {
     let database = target.dbname();
-    let pgdb = Error::pgdb(database);
-    let mut conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+    let pgdb = Error::db(database, "dropping everything");
+    let mut conn = pg::connect(target, "gwells-db reset").await?;
     let tx = conn.transaction().await.map_err(&pgdb)?;
     tx.batch_execute("SET LOCAL client_min_messages = warning").await.map_err(&pgdb)?;
     let before = inventory(&tx).await.map_err(&pgdb)?;

@@ -35,7 +35,7 @@ pub enum Error {
 
     /// A phase after the drop failed; the maintenance marker was cleared.
     #[error(
-        "reset of `{database}`: phase `{phase}` failed: {source}\nhint: the database is dropped but not fully rebuilt; fix the cause and run the reset again (`gwells-db reset` / `cargo xtask reset`)"
+        "reset of `{database}`: phase `{phase}` failed\nhint: the database is dropped but not fully rebuilt; fix the cause and run the reset again (`gwells-db reset` / `cargo xtask reset`)"
     )]
     Phase {
         database: String,
@@ -56,7 +56,7 @@ pub enum Error {
 
     /// The template could not be built or found; the database was not touched.
     #[error(
-        "reset of `{database}`: the template could not be prepared: {source}\nhint: nothing in `{database}` was changed; fix the cause, or pass `--cold` to reset in place"
+        "reset of `{database}`: the template could not be prepared\nhint: nothing in `{database}` was changed; fix the cause, or pass `--cold` to reset in place"
     )]
     Template {
         database: String,
@@ -65,27 +65,52 @@ pub enum Error {
     },
 
     /// A name could not be quoted (NUL byte).
-    #[error("cannot quote `{name}`: {source}")]
+    #[error("cannot quote `{name}`")]
     Quote {
         name: String,
         #[source]
         source: pg::quote::NulByte,
     },
 
-    /// A database operation failed.
-    #[error("database `{database}`: {source}")]
+    /// A statement failed; `doing` says what it was for.
+    #[error("{doing} in `{database}`")]
     Db {
         database: String,
+        doing: &'static str,
         #[source]
-        source: pg::Error,
+        source: pg::ServerError,
     },
+
+    /// Connecting or locking failed (the error names the database).
+    #[error(transparent)]
+    Pg(#[from] pg::Error),
+}
+
+/// Whether the arguments are to blame (exit code 2: nothing was changed): the guards'
+/// refusals. A reset already running, a failed phase or a server error is not.
+impl pg::report::Classify for Error {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            Error::NotConfirmed { .. } | Error::WrongConfirm { .. } | Error::Protected { .. } => {
+                true
+            }
+            Error::InProgress { .. }
+            | Error::LeftBehind { .. }
+            | Error::Phase { .. }
+            | Error::Interrupted { .. }
+            | Error::Template { .. }
+            | Error::Quote { .. }
+            | Error::Db { .. } => false,
+            Error::Pg(e) => e.is_bad_input(),
+        }
+    }
 }
 
 impl Error {
-    pub(crate) fn db(database: &str) -> impl Fn(pg::Error) -> Error + '_ {
-        move |source| Error::Db { database: database.to_string(), source }
-    }
-    pub(crate) fn pgdb(database: &str) -> impl Fn(tokio_postgres::Error) -> Error + '_ {
-        move |source| Error::Db { database: database.to_string(), source: source.into() }
+    pub(crate) fn db<'a>(
+        database: &'a str,
+        doing: &'static str,
+    ) -> impl Fn(tokio_postgres::Error) -> Error + 'a {
+        move |source| Error::Db { database: database.to_string(), doing, source: source.into() }
     }
 }

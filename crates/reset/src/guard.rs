@@ -71,7 +71,7 @@ pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result
 /// application schema would make reset keep the application ("drop 0 statements").
 pub async fn application_schemas(target: &Target) -> Result<Vec<String>, Error> {
     let database = target.dbname();
-    let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+    let conn = pg::connect(target, "gwells-db reset").await?;
     let rows = conn
         .query(
             "SELECT n.nspname FROM pg_namespace n
@@ -83,7 +83,7 @@ pub async fn application_schemas(target: &Target) -> Result<Vec<String>, Error> 
             &[&META_SCHEMA],
         )
         .await
-        .map_err(Error::pgdb(database))?;
+        .map_err(Error::db(database, "listing the application schemas"))?;
     let mut schemas: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     for always in ["public", META_SCHEMA] {
         if !schemas.iter().any(|s| s == always) {

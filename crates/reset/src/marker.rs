@@ -38,7 +38,7 @@ pub struct Markers {
 /// Reads the markers of `target`'s database (none when the tool's schema does not exist).
 pub async fn markers(target: &Target) -> Result<Markers, Error> {
     let database = target.dbname();
-    let conn = pg::connect(target, "gwells-db markers").await.map_err(Error::db(database))?;
+    let conn = pg::connect(target, "gwells-db markers").await?;
     read(&conn, database).await
 }
 
@@ -60,13 +60,17 @@ async fn read_once(conn: &Conn, database: &str) -> Result<Markers, Error> {
     let exists: bool = conn
         .query_one("SELECT to_regclass('gwells_db_meta.marker') IS NOT NULL", &[])
         .await
-        .map_err(Error::pgdb(database))?
+        .map_err(Error::db(database, "looking for the markers table"))?
         .get(0);
     let mut markers = Markers::default();
     if !exists {
         return Ok(markers);
     }
-    for row in conn.query(include_str!("markers.sql"), &[]).await.map_err(Error::pgdb(database))? {
+    for row in conn
+        .query(include_str!("markers.sql"), &[])
+        .await
+        .map_err(Error::db(database, "reading the markers"))?
+    {
         let name: String = row.get(0);
         let marker =
             Marker { set_at: row.get(1), set_by: row.get(2), note: row.get(3), live: row.get(4) };
@@ -79,7 +83,9 @@ async fn read_once(conn: &Conn, database: &str) -> Result<Markers, Error> {
 }
 
 pub(crate) async fn ensure_meta(conn: &Conn, database: &str) -> Result<(), Error> {
-    conn.batch_execute(include_str!("meta.sql")).await.map_err(Error::pgdb(database))
+    conn.batch_execute(include_str!("meta.sql"))
+        .await
+        .map_err(Error::db(database, "creating the markers table"))
 }
 
 /// Sets (`on`) or clears the protection marker; returns whether anything changed.
@@ -97,9 +103,8 @@ pub async fn set_protected(
             ..pg::LockOptions::default()
         },
     )
-    .await
-    .map_err(Error::db(database))?;
-    let conn = pg::connect(target, "gwells-db protect").await.map_err(Error::db(database))?;
+    .await?;
+    let conn = pg::connect(target, "gwells-db protect").await?;
     let changed = if on {
         ensure_meta(&conn, database).await?;
         conn.execute(
@@ -108,15 +113,15 @@ pub async fn set_protected(
             &[&set_by, &note],
         )
         .await
-        .map_err(Error::pgdb(database))?
+        .map_err(Error::db(database, "setting the protection marker"))?
     } else if read(&conn, database).await?.protected.is_some() {
         conn.execute("DELETE FROM gwells_db_meta.marker WHERE name = 'protected'", &[])
             .await
-            .map_err(Error::pgdb(database))?
+            .map_err(Error::db(database, "removing the protection marker"))?
     } else {
         0
     };
-    lock.release().await.map_err(Error::db(database))?;
+    lock.release().await?;
     Ok(changed > 0)
 }
 
@@ -137,11 +142,8 @@ impl Maintenance {
         keeper: &Target,
         set_by: &str,
     ) -> Result<Maintenance, Error> {
-        let database = keeper.dbname();
-        let conn = pg::connect(keeper, "gwells-db reset (maintenance marker)")
-            .await
-            .map_err(Error::db(database))?;
-        let pid = conn.backend_pid().await.map_err(Error::db(database))?;
+        let conn = pg::connect(keeper, "gwells-db reset (maintenance marker)").await?;
+        let pid = conn.backend_pid().await?;
         let maintenance = Maintenance { keeper: conn, pid };
         maintenance.mark(target, set_by).await?;
         Ok(maintenance)
@@ -151,7 +153,7 @@ impl Maintenance {
     /// database and one whose live marker belongs to another reset.
     pub(crate) async fn mark(&self, target: &Target, set_by: &str) -> Result<(), Error> {
         let database = target.dbname();
-        let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+        let conn = pg::connect(target, "gwells-db reset").await?;
         ensure_meta(&conn, database).await?;
         // One read for both refusals: a protected database, a reset already running.
         let markers = read(&conn, database).await?;
@@ -175,7 +177,7 @@ impl Maintenance {
             &[&set_by, &self.pid],
         )
         .await
-        .map_err(Error::pgdb(database))?;
+        .map_err(Error::db(database, "setting the maintenance marker"))?;
         Ok(())
     }
 
@@ -183,13 +185,13 @@ impl Maintenance {
     /// keeper.
     pub(crate) async fn end(self, target: &Target) -> Result<(), Error> {
         let database = target.dbname();
-        let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+        let conn = pg::connect(target, "gwells-db reset").await?;
         conn.execute(
             "DELETE FROM gwells_db_meta.marker WHERE name = 'maintenance' AND backend_pid = $1",
             &[&self.pid],
         )
         .await
-        .map_err(Error::pgdb(database))?;
+        .map_err(Error::db(database, "clearing the maintenance marker"))?;
         drop(self.keeper);
         Ok(())
     }

@@ -50,7 +50,7 @@ pub async fn run(
     };
     // Nothing has changed yet: waiting for the lock can simply be abandoned.
     let lock = tokio::select! {
-        lock = pg::Lock::acquire(target, &lock_options) => lock.map_err(Error::db(&database))?,
+        lock = pg::Lock::acquire(target, &lock_options) => lock?,
         () = options.stop.requested() => {
             return Err(Error::Interrupted {
                 database,
@@ -74,7 +74,7 @@ pub async fn run(
     // The marker first: a reset that gets the lock next must not find it still live.
     let ended = maintenance.end(target).await;
     if let Some(lock) = lock.take() {
-        lock.release().await.map_err(Error::db(&database))?;
+        lock.release().await?;
     }
     let reports = result?;
     ended?;
@@ -119,7 +119,7 @@ async fn rebuild(
             };
             // The phases take the lock themselves; the maintenance marker keeps other resets out.
             if let Some(lock) = lock.take() {
-                lock.release().await.map_err(Error::db(database))?;
+                lock.release().await?;
             }
             let summary = format!("{} drop statement(s)", statements.len());
             report(&mut reports, on_phase, "drop", started, summary);

@@ -121,8 +121,8 @@ pub fn lost(target: &BTreeSet<Kept>, clone: &BTreeSet<Kept>, recreated: &[Kept])
 
 async fn read_kept(target: &Target, options: &DropOptions) -> Result<BTreeSet<Kept>, Error> {
     let database = target.dbname();
-    let pgdb = Error::pgdb(database);
-    let conn = pg::connect(target, "gwells-db reset").await.map_err(Error::db(database))?;
+    let pgdb = Error::db(database, "listing what a reset keeps");
+    let conn = pg::connect(target, "gwells-db reset").await?;
     let inventory = inventory(&*conn).await.map_err(&pgdb)?;
     let column =
         |rows: Vec<tokio_postgres::Row>| -> Vec<String> { rows.iter().map(|r| r.get(0)).collect() };
@@ -170,8 +170,8 @@ pub(crate) async fn replace(
     }
     let name = name.map_err(|source| Error::Template { database: database.into(), source })?;
     let app = format!("{APPLICATION} (pid {})", std::process::id());
-    let conn = pg::connect(&template.admin, &app).await.map_err(Error::db(&admin_db))?;
-    let pgdb = Error::pgdb(&admin_db);
+    let conn = pg::connect(&template.admin, &app).await?;
+    let pgdb = Error::db(&admin_db, "cloning the template");
     drop_leftovers(&conn).await;
     // The process id says whose leftovers these are; the count keeps two resets of one process
     // (threads of a test binary) apart.
@@ -241,7 +241,7 @@ pub(crate) async fn replace(
     let started = Instant::now();
     if let Err(err) = swap(&conn, database, &names).await {
         let _ = conn.batch_execute(&drop_sql(&names.scratch)).await;
-        return Err(Error::pgdb(database)(err));
+        return Err(Error::db(database, "swapping in the clone")(err));
     }
     // Its session was ended by the swap; the lock went with it.
     drop(lock.take());

@@ -70,7 +70,10 @@ async fn wait_outlasts_a_server_that_starts_later() {
         .expect("xtask output");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("): Connection refused (os error 111)"), "{stderr}");
+    assert!(
+        stderr.contains("): error connecting to server: Connection refused (os error 111)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("database accepts connections after "), "{stderr}");
     assert!(text(&out.stdout).contains("[ ]"), "showmigrations lists migrations");
 }

@@ -48,7 +48,7 @@ async fn local_server_starts_answers_and_leaves_nothing_behind() {
     let forged = pg::Target::parse(&forged, pg::Source::Flag).expect("parse");
     let message = match pg::connect(&forged, "devdb test").await {
         Err(pg::Error::Connect { source, .. }) => {
-            source.as_db_error().map(|d| d.message().to_string()).unwrap_or_default()
+            source.inner().as_db_error().map(|d| d.message().to_string()).unwrap_or_default()
         }
         other => panic!("the server did not refuse the session: {:?}", other.err()),
     };

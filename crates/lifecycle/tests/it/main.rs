@@ -125,7 +125,7 @@ async fn a_rehearsal_in_a_container_reaches_the_stand_in_and_keeps_its_reports()
     })
     .await;
     server.stop().await;
-    let done = done.unwrap_or_else(|e| panic!("{}", lifecycle::health::chain(&e)));
+    let done = done.unwrap_or_else(|e| panic!("{}", pg::report::Report::of(&e)));
     assert_eq!(phases, ["legacy", "target", "fdw", "replicate", "mutate", "merge"]);
     for run in [&done.bulk, &done.merge] {
         assert!(run.report.verified, "{:?}", run.report);

@@ -60,7 +60,7 @@ async fn a_failing_migration_changes_nothing() {
     let db = test_db!("migrate_failing");
     let dir = fixture("failing");
     let err = migrate_all(db.target(), dir.path()).await.expect_err("0002 names a missing column");
-    let text = err.to_string();
+    let text = pg::report::Report::of(&err).one_line();
     assert!(matches!(err, Error::Failed { line: 3, .. }), "{text}");
     assert!(
         text.contains("a 0002_breaks")

@@ -201,7 +201,7 @@ async fn a_protected_database_is_refused_and_unchanged() {
     // Setting it twice changes nothing.
     assert!(!reset::set_protected(db.target(), true, "tests", "again").await.unwrap_or(true));
     let err = run(db.target(), &options(Place::DevServer), vec![migrate_phase()]).await;
-    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    let message = err.err().map(|e| pg::report::Report::of(&e).one_line()).unwrap_or_default();
     assert!(
         message.starts_with("refusing to reset")
             && message.contains("`protected` marker")
@@ -247,7 +247,7 @@ async fn a_failed_phase_clears_the_maintenance_marker() {
     let Some(db) = migrated("reset_failed_phase").await else { return };
     let failing = Phase::new("codes", |_| async { Err("the CSV is ragged".into()) });
     let err = run(db.target(), &options(Place::DevServer), vec![migrate_phase(), failing]).await;
-    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    let message = err.err().map(|e| pg::report::Report::of(&e).one_line()).unwrap_or_default();
     assert!(message.contains("phase `codes` failed: the CSV is ragged"), "{message}");
     let markers = reset::markers(db.target()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(markers.maintenance.is_none(), "{markers:?}");
@@ -415,10 +415,10 @@ async fn a_template_that_cannot_be_prepared_changes_nothing() {
     let err =
         run_with(db.target(), &options(Place::DevServer), Some(failing), vec![migrate_phase()])
             .await;
-    let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+    let message = err.err().map(|e| pg::report::Report::of(&e).to_string()).unwrap_or_default();
     assert!(
-        message.contains("template could not be prepared: 0007 does not parse")
-            && message.contains("nothing in"),
+        message.contains("template could not be prepared\ncaused by: 0007 does not parse\n")
+            && message.contains("hint: nothing in"),
         "{message}"
     );
     assert!(exists(db.target(), "public.canary").await);
