@@ -89,3 +89,37 @@ fn codes_import_names_each_defect_and_its_output_checks() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("ok: 44 tables, 998 rows"), "{err}");
 }
+
+/// The error protocol as the terminal shows it: `error:` with the command's context, a
+/// `caused by:` line per cause, each said once — the server's error as one line with its
+/// SQLSTATE —, then the hints; a failure in the database exits 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_migration_prints_each_cause_once() {
+    let Some(db) = TestDb::empty("transcript_failing").await else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("migrations/a");
+    std::fs::create_dir_all(&app).expect("mkdir");
+    std::fs::write(app.join("0001_initial.sql"), "CREATE TABLE t (id int);\nSELECT nope FROM t;\n")
+        .expect("write");
+    let folder = dir.path().join("migrations");
+    let args = ["migrate", "--migrations-dir", folder.to_str().expect("utf-8")];
+    check("migrate_failing", &transcript(&args, &run(db.target(), &args, &[])));
+}
+
+/// Bad input exits 2 whatever context the command adds; a listed problem keeps its hint under
+/// it, and nothing is loaded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ragged_code_table_is_refused_with_its_hint_under_it() {
+    let Some(db) = database("transcript_ragged", false).await else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("codetables");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(
+        folder.join("well_class_code.csv"),
+        "create_user,create_date,update_user,update_date,well_class_code,description,display_order,effective_date,expiry_date\n\
+         ETL_USER,2017-07-01 08:00:00+00,ETL_USER,2017-07-01 08:00:00+00,WATR_SPPLY,Water Supply, Domestic,1,2017-07-01 08:00:00+00,\n",
+    )
+    .expect("write");
+    let args = ["codes", "load", "--dir", folder.to_str().expect("utf-8")];
+    check("codes_load_ragged", &transcript(&args, &run(db.target(), &args, &[])));
+}
