@@ -195,19 +195,24 @@ fn comments_cite_only_documents_in_the_repository() {
 #[test]
 fn the_fuzz_targets_compile() {
     // `fuzz/` is a workspace of its own, so `cargo build --workspace` never sees it.
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
-        .arg("--no-default-features") // no libFuzzer C++ to compile for a check
+    let manifest = ["--manifest-path", "fuzz/Cargo.toml"];
+    // `--no-default-features`: no libFuzzer C++ to compile for a check.
+    let check = ["check", "--quiet", "--bins", "--no-default-features"];
+    let out = duct::cmd(env!("CARGO"), check.iter().chain(&manifest))
         .env("CARGO_TARGET_DIR", root().join("target/tidy-fuzz"))
-        .current_dir(root())
-        .output()
+        .dir(root())
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .run()
         .expect("run cargo check");
     assert!(out.status.success(), "cargo check of fuzz/ failed:\n{}", text(&out.stderr));
 }
 
 #[test]
 fn no_dependency_is_unused() {
-    let out = std::process::Command::new("cargo-machete").arg(root()).output();
+    let out =
+        duct::cmd!("cargo-machete", root()).stdout_capture().stderr_capture().unchecked().run();
     let out = match out {
         Ok(out) => out,
         Err(_) => {
