@@ -11,12 +11,14 @@
 //! that build, which lets a stable rustc take `-Z` flags.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{ExitCode, Stdio};
+use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::ctx::{Ctx, say};
 use crate::exit::{OK, bad_input, failed};
@@ -69,16 +71,19 @@ pub async fn run(args: Args, _ctx: &Ctx) -> Result<ExitCode> {
     if args.seconds == 0 {
         return Err(bad_input(anyhow::anyhow!("`--seconds` must be at least 1")));
     }
-    check_cargo_fuzz(&crate::workspace_root()).await?;
+    check_cargo_fuzz(&crate::workspace_root())?;
     let sanitizer = if args.asan { "address" } else { "none" };
 
     for target in &targets {
         say(&format!("fuzz: building {target} (sanitizer {sanitizer})"));
-        let mut build = cargo_fuzz(&crate::workspace_root(), args.asan);
-        build.args(["build", "--sanitizer", sanitizer, target]);
-        let status = build.status().await.context("cannot run `cargo fuzz build`")?;
-        if !status.success() {
-            bail!("`cargo fuzz build {target}` failed ({status})");
+        let build = cargo_fuzz(
+            &crate::workspace_root(),
+            args.asan,
+            ["build", "--sanitizer", sanitizer, target].map(OsString::from),
+        );
+        let out = build.unchecked().run().context("cannot run `cargo fuzz build`")?;
+        if !out.status.success() {
+            bail!("`cargo fuzz build {target}` failed ({})", out.status);
         }
     }
 
@@ -116,27 +121,39 @@ fn chosen(asked: &[String]) -> Result<Vec<String>> {
     Ok(asked.to_vec())
 }
 
-/// `cargo fuzz` in the workspace root; with `asan`, allowed `-Z` flags on a stable toolchain.
-fn cargo_fuzz(root: &Path, asan: bool) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new("cargo");
-    cmd.arg("fuzz").current_dir(root).kill_on_drop(true);
-    if asan {
-        cmd.env("RUSTC_BOOTSTRAP", "1");
-    }
-    cmd
+/// `cargo fuzz ARGS` in the workspace root; with `asan`, allowed `-Z` flags on a stable
+/// toolchain.
+fn cargo_fuzz(
+    root: &Path,
+    asan: bool,
+    args: impl IntoIterator<Item = OsString>,
+) -> duct::Expression {
+    let cmd = duct::cmd("cargo", std::iter::once(OsString::from("fuzz")).chain(args)).dir(root);
+    if asan { cmd.env("RUSTC_BOOTSTRAP", "1") } else { cmd }
 }
 
-async fn check_cargo_fuzz(root: &Path) -> Result<()> {
-    let out = cargo_fuzz(root, false)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .await
+fn check_cargo_fuzz(root: &Path) -> Result<()> {
+    let out = cargo_fuzz(root, false, [OsString::from("--version")])
+        .stdin_null()
+        .stdout_null()
+        .stderr_null()
+        .unchecked()
+        .run()
         .context("cannot run `cargo`")?;
     if !out.status.success() {
         bail!("`cargo fuzz` is not installed\nhint: cargo install cargo-fuzz");
     }
     Ok(())
+}
+
+/// A running `cargo fuzz run`, killed when dropped: past its deadline, on an error, or when
+/// the command is abandoned. Killing an exited run does nothing.
+struct Running(Arc<duct::ReaderHandle>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
 }
 
 /// Runs one target for `seconds`, its output to `target/fuzz/<target>.log`, progress on stderr.
@@ -153,60 +170,68 @@ async fn fuzz_one(
     let artifacts = crate::workspace_root().join("fuzz/artifacts").join(target);
     let before = files(&artifacts);
     let log_path = work.join(format!("{target}.log"));
-    let mut log = tokio::fs::File::create(&log_path)
-        .await
+    let mut log = std::fs::File::create(&log_path)
         .with_context(|| format!("cannot create {}", log_path.display()))?;
 
     say(&format!("fuzz: {target} for {seconds} s (log {})", log_path.display()));
-    let mut cmd = cargo_fuzz(&crate::workspace_root(), asan);
-    cmd.args(["run", "--sanitizer", sanitizer, target])
-        .arg(&corpus)
-        .arg(crate::workspace_root().join("fuzz/corpus").join(target))
-        .arg("--")
-        .args([format!("-max_total_time={seconds}"), "-timeout=10".into()])
-        .arg("-print_final_stats=1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().context("cannot run `cargo fuzz run`")?;
-    let stdout = child.stdout.take().context("no stdout from `cargo fuzz run`")?;
-    let stderr = child.stderr.take().context("no stderr from `cargo fuzz run`")?;
-    let mut lines = BufReader::new(stderr).lines();
-    let mut out_lines = BufReader::new(stdout).lines();
+    let root = crate::workspace_root();
+    let mut args: Vec<OsString> =
+        ["run", "--sanitizer", sanitizer, target].map(OsString::from).into();
+    args.extend([corpus.clone().into(), root.join("fuzz/corpus").join(target).into()]);
+    args.extend(["--".into(), format!("-max_total_time={seconds}").into(), "-timeout=10".into()]);
+    args.push("-print_final_stats=1".into());
+    // One stream: libFuzzer reports on stderr, and both go to the log in the order written.
+    let reader = cargo_fuzz(&root, asan, args)
+        .stdin_null()
+        .stderr_to_stdout()
+        .unchecked()
+        .reader()
+        .context("cannot run `cargo fuzz run`")?;
+    let run = Running(Arc::new(reader));
+    // The pipe is read on a thread of its own, which ends at EOF (when the run has exited);
+    // its lines come here so that the progress ticks and the deadline need no output.
+    let (send, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    let output = Arc::clone(&run.0);
+    std::thread::spawn(move || {
+        for line in BufReader::new(&*output).lines() {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
 
     let started = Instant::now();
     let deadline = started + GRACE + Duration::from_secs(seconds);
     let mut tick = tokio::time::interval(Duration::from_secs(10));
     tick.tick().await;
-    let (mut runs, mut panic, mut out_open) = (None, None, true);
+    let (mut runs, mut panic) = (None, None);
     let mut last_line = String::new();
     loop {
         tokio::select! {
-            line = lines.next_line() => {
-                let Some(line) = line.context("cannot read `cargo fuzz run` output")? else { break };
+            line = lines.recv() => {
+                let Some(line) = line else { break };
+                let line = line.context("cannot read `cargo fuzz run` output")?;
                 runs = parse_runs(&line).or(runs);
                 if panic.is_none() && last_line.contains(" panicked at ") {
                     panic = Some(format!("{}: {line}", last_line.rsplit(" panicked at ").next().unwrap_or("").trim_end_matches(':')));
                 }
-                log.write_all(format!("{line}\n").as_bytes()).await?;
+                writeln!(log, "{line}").with_context(|| format!("cannot write {}", log_path.display()))?;
                 last_line = line;
             }
-            line = out_lines.next_line(), if out_open => match line? {
-                Some(line) => log.write_all(format!("{line}\n").as_bytes()).await?,
-                None => out_open = false,
-            },
             _ = tick.tick() => {
                 let runs = runs.map_or("starting".to_string(), |r| format!("{r} runs"));
                 say(&format!("fuzz: {target} {} / {seconds} s, {runs}", started.elapsed().as_secs()));
             }
             _ = tokio::time::sleep_until(deadline.into()) => {
-                child.kill().await.ok();
+                drop(run); // kills it
                 bail!("`cargo fuzz run {target}` ran {} s past its time and was killed; see {}", GRACE.as_secs(), log_path.display());
             }
         }
     }
-    let status = child.wait().await.context("cannot wait for `cargo fuzz run`")?;
-    log.flush().await?;
+    // The reader saw EOF only after waiting for the run, so its status is known.
+    let status =
+        run.0.try_wait().context("cannot wait for `cargo fuzz run`")?.map(|out| out.status);
+    let status = status.context("`cargo fuzz run` closed its output but did not exit")?;
     let crashes: Vec<PathBuf> = files(&artifacts).difference(&before).cloned().collect();
     if !status.success() && crashes.is_empty() {
         bail!(

@@ -6,6 +6,7 @@
 //! for the `ready` status. Settings are non-durable: the data is throwaway. PostgreSQL refuses
 //! to run as root, so as root the server runs as the `postgres` system user.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
@@ -130,33 +131,44 @@ fn spawn(bins: &Binaries, data: &Path, log: &Path, port: u16, settings: &[String
         .open(log)
         .map_err(|e| Error::io(log, e))?;
     let log_err = log_file.try_clone().map_err(|e| Error::io(log, e))?;
-    let mut cmd = std::process::Command::new(bins.bindir.join("postgres"));
-    cmd.arg("-D").arg(data).arg("-p").arg(port.to_string()).arg("-k").arg(data);
+    let postgres = bins.bindir.join("postgres");
+    let port = port.to_string();
+    let mut args = vec![OsStr::new("-D"), data.as_os_str(), OsStr::new("-p"), OsStr::new(&port)];
+    args.extend([OsStr::new("-k"), data.as_os_str()]);
     for setting in SETTINGS.iter().copied().chain(settings.iter().map(String::as_str)) {
-        cmd.arg("-c").arg(setting);
+        args.extend([OsStr::new("-c"), OsStr::new(setting)]);
     }
-    cmd.env_clear().envs(clean_env());
-    cmd.stdin(std::process::Stdio::null()).stdout(log_file).stderr(log_err);
-    if let Some(user) = postgres_user()? {
-        cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
-    }
-    // Its own process group: a Ctrl-C at the terminal must not kill the server mid-test; we
-    // stop it ourselves.
-    cmd.process_group(0);
-    let mut child = cmd.spawn().map_err(|e| Error::io(bins.bindir.join("postgres"), e))?;
-    let pid = child.id();
+    let server = duct::cmd(&postgres, args)
+        .full_env(clean_env())
+        .stdin_null()
+        .stdout_file(log_file)
+        .stderr_file(log_err)
+        .unchecked()
+        // Its own process group: a Ctrl-C at the terminal must not kill the server mid-test;
+        // we stop it ourselves.
+        .before_spawn(|cmd| {
+            cmd.process_group(0);
+            Ok(())
+        });
+    let handle = as_postgres(server, postgres_user()?.as_ref())
+        .start()
+        .map_err(|e| Error::io(&postgres, e))?;
+    let pid = handle.pids()[0]; // one command, one pid
     let started = Instant::now();
     loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(start_error(data, log, format!("postgres exited with {status}")));
+        if let Ok(Some(out)) = handle.try_wait() {
+            let reason = format!("postgres exited with {}", out.status);
+            return Err(start_error(data, log, reason));
         }
         if is_ready(data) {
-            // The child is reaped by whoever stops it (by pid); forget the handle.
-            drop(child);
+            // Whoever stops the server reaps it (by pid); dropping the handle neither kills
+            // nor waits for it.
+            drop(handle);
             return Ok(pid);
         }
         if started.elapsed() > Duration::from_secs(30) {
-            let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+            let _ = handle.kill();
+            let _ = handle.wait();
             return Err(start_error(data, log, "not ready after 30 s".into()));
         }
         std::thread::sleep(Duration::from_millis(5));
@@ -240,17 +252,13 @@ fn cached_initdb(bins: &Binaries) -> Result<PathBuf> {
     }
     fs::set_permissions(&scratch, fs::Permissions::from_mode(0o700))
         .map_err(|e| Error::io(&scratch, e))?;
-    let mut cmd = std::process::Command::new(bins.bindir.join("initdb"));
-    cmd.arg("-D")
-        .arg(&scratch)
-        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        .arg("--no-instructions")
-        .env_clear()
-        .envs(clean_env());
-    if let Some(user) = &user {
-        cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
-    }
-    let out = cmd.output().map_err(|e| Error::io(bins.bindir.join("initdb"), e))?;
+    let initdb = bins.bindir.join("initdb");
+    let flags = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"];
+    let flags = flags.into_iter().chain(["--no-instructions"]).map(OsStr::new);
+    let args = [OsStr::new("-D"), scratch.as_os_str()].into_iter().chain(flags);
+    let initdb_run =
+        duct::cmd(&initdb, args).full_env(clean_env()).stdout_null().stderr_capture().unchecked();
+    let out = as_postgres(initdb_run, user.as_ref()).run().map_err(|e| Error::io(&initdb, e))?;
     if !out.status.success() {
         let _ = fs::remove_dir_all(&scratch);
         return Err(Error::Command {
@@ -263,6 +271,15 @@ fn cached_initdb(bins: &Binaries) -> Result<PathBuf> {
         let _ = fs::remove_dir_all(&scratch);
     }
     Ok(cache)
+}
+
+/// `expr` run as `user` (the `postgres` system user, under root), else as ourselves.
+fn as_postgres(expr: duct::Expression, user: Option<&User>) -> duct::Expression {
+    let Some(ids) = user.map(|user| (user.uid.as_raw(), user.gid.as_raw())) else { return expr };
+    expr.before_spawn(move |cmd| {
+        cmd.uid(ids.0).gid(ids.1);
+        Ok(())
+    })
 }
 
 /// The `postgres` system user when we run as root (PostgreSQL refuses root), else `None`.

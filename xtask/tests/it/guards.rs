@@ -4,7 +4,7 @@
 //! application schema; a URL with an unencoded `@` shows nothing of its user-info.
 
 use std::path::Path;
-use std::process::{Child, Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use crate::support::{database, fingerprint, run, text, xtask};
@@ -12,7 +12,7 @@ use crate::support::{database, fingerprint, run, text, xtask};
 /// A plain PostgreSQL server on a free loopback port, started the way an operator would: no
 /// `cluster_name` mark. Stopped and removed on drop.
 struct Plain {
-    child: Child,
+    server: duct::Handle,
     dir: tempfile::TempDir,
     port: u16,
 }
@@ -37,11 +37,24 @@ impl Plain {
             std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown");
         }
         let data = dir.path().join("data");
-        let out = as_postgres(Command::new(bins.bindir.join("initdb")), ids)
-            .arg("-D")
-            .arg(&data)
-            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-            .output()
+        let initdb = duct::cmd!(
+            bins.bindir.join("initdb"),
+            "-D",
+            &data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync"
+        );
+        let out = as_postgres(initdb, ids)
+            .stdout_capture()
+            .stderr_capture()
+            .unchecked()
+            .run()
             .expect("initdb");
         assert!(out.status.success(), "initdb: {}", text(&out.stderr));
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -49,17 +62,26 @@ impl Plain {
             .expect("free port")
             .port();
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log");
-        let child = as_postgres(Command::new(bins.bindir.join("postgres")), ids)
-            .arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(dir.path())
-            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
+        let postgres = duct::cmd!(
+            bins.bindir.join("postgres"),
+            "-D",
+            &data,
+            "-p",
+            port.to_string(),
+            "-k",
+            dir.path(),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off"
+        );
+        let server = as_postgres(postgres, ids)
+            .stdout_file(log.try_clone().expect("log"))
+            .stderr_file(log)
+            .unchecked()
+            .start()
             .expect("postgres");
-        Some(Plain { child, dir, port })
+        Some(Plain { server, dir, port })
     }
 
     /// The superuser's target for `dbname` over TCP.
@@ -86,29 +108,28 @@ impl Plain {
 
 impl Drop for Plain {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }
 
 /// The `postgres` user's ids when running as root (PostgreSQL refuses root).
 fn postgres_ids() -> Option<(u32, u32)> {
-    let id = |args: &[&str]| -> Option<u32> {
-        let out = Command::new("id").args(args).output().ok()?;
-        text(&out.stdout).trim().parse().ok()
-    };
+    let id =
+        |args: &[&str]| -> Option<u32> { duct::cmd("id", args).read().ok()?.trim().parse().ok() };
     if id(&["-u"])? != 0 {
         return None;
     }
     Some((id(&["-u", "postgres"]).expect("a postgres user"), id(&["-g", "postgres"])?))
 }
 
-fn as_postgres(mut cmd: Command, ids: Option<(u32, u32)>) -> Command {
+fn as_postgres(expr: duct::Expression, ids: Option<(u32, u32)>) -> duct::Expression {
     use std::os::unix::process::CommandExt;
-    if let Some((uid, gid)) = ids {
+    let Some((uid, gid)) = ids else { return expr };
+    expr.before_spawn(move |cmd| {
         cmd.uid(uid).gid(gid);
-    }
-    cmd
+        Ok(())
+    })
 }
 
 /// `reset` with `env` as the only target setting.

@@ -1,7 +1,8 @@
 //! Tidy checks, as plain tests (rust-analyzer's `tidy.rs`): the facts a review would otherwise
 //! have to remember — the code map lists every crate, the README's command table is the CLI,
 //! environment variables are read through one registry, comments cite only what is in the
-//! repository, the fuzz targets still compile, and no dependency is unused.
+//! repository, programs are run through duct, the fuzz targets still compile, and no
+//! dependency is unused.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -192,22 +193,93 @@ fn comments_cite_only_documents_in_the_repository() {
     });
 }
 
+// Split, so that the check does not find itself.
+const STD_BUILDER: &str = concat!("process::", "Command");
+const TOKIO_PROCESS: &str = concat!("tokio::", "process");
+const XSHELL: &str = concat!("x", "shell");
+
+/// The lines (0-based) of `text` that name the process builder of std or tokio: by path (as a
+/// whole word: not `CommandExt`) or in a braced `use std::process::{..}` group, which may span
+/// lines.
+fn builder_lines(text: &str) -> BTreeSet<usize> {
+    let line_of = |at: usize| text[..at].matches('\n').count();
+    let mut lines = BTreeSet::new();
+    for (at, _) in text.match_indices(STD_BUILDER) {
+        let next = text[at + STD_BUILDER.len()..].chars().next();
+        if !next.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            lines.insert(line_of(at));
+        }
+    }
+    let group = concat!("std::process::", "{");
+    for (at, _) in text.match_indices(group) {
+        let items = &text[at + group.len()..];
+        let items = &items[..items.find('}').unwrap_or(items.len())];
+        let item = |i: &str| i == "Command" || i.starts_with("Command ");
+        if items.split(',').any(|i| item(i.trim())) {
+            lines.insert(line_of(at));
+        }
+    }
+    lines
+}
+
+#[test]
+fn programs_are_run_through_duct() {
+    // Not converted yet: the harnesses that run the binaries under test.
+    const NOT_YET: &[&str] = &[
+        "crates/gwells-db/tests/it/main.rs",
+        "xtask/tests/it/image.rs",
+        "xtask/tests/it/product.rs",
+        "xtask/tests/it/secrets.rs",
+        "xtask/tests/it/support.rs",
+    ];
+    let mut offenders = Vec::new();
+    for file in files(&["crates", "xtask", "fuzz/fuzz_targets"], &[".rs"]) {
+        let name = rel(&file);
+        let text = read(&file);
+        // Build scripts keep std: their one `git` call is not worth a build-dependency.
+        let build_script = file.file_name().is_some_and(|n| n == "build.rs");
+        let mut bad = BTreeSet::new();
+        if !build_script && !NOT_YET.contains(&name.as_str()) {
+            bad = builder_lines(&text);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            if line.contains(TOKIO_PROCESS) || (line.contains(XSHELL) && name != "xtask/src/ci.rs")
+            {
+                bad.insert(n);
+            }
+        }
+        offenders.extend(bad.into_iter().map(|n| format!("{name}:{}: {}", n + 1, lines[n].trim())));
+    }
+    assert!(
+        offenders.is_empty(),
+        "run programs through duct ({XSHELL} only in xtask/src/ci.rs, std's {STD_BUILDER} only \
+         in build scripts):\n{}",
+        offenders.join("\n")
+    );
+}
+
 #[test]
 fn the_fuzz_targets_compile() {
     // `fuzz/` is a workspace of its own, so `cargo build --workspace` never sees it.
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
-        .arg("--no-default-features") // no libFuzzer C++ to compile for a check
+    let manifest = ["--manifest-path", "fuzz/Cargo.toml"];
+    // `--no-default-features`: no libFuzzer C++ to compile for a check.
+    let check = ["check", "--quiet", "--bins", "--no-default-features"];
+    let out = duct::cmd(env!("CARGO"), check.iter().chain(&manifest))
         .env("CARGO_TARGET_DIR", root().join("target/tidy-fuzz"))
-        .current_dir(root())
-        .output()
+        .dir(root())
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .run()
         .expect("run cargo check");
     assert!(out.status.success(), "cargo check of fuzz/ failed:\n{}", text(&out.stderr));
 }
 
 #[test]
 fn no_dependency_is_unused() {
-    let out = std::process::Command::new("cargo-machete").arg(root()).output();
+    let out =
+        duct::cmd!("cargo-machete", root()).stdout_capture().stderr_capture().unchecked().run();
     let out = match out {
         Ok(out) => out,
         Err(_) => {

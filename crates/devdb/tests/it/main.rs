@@ -208,21 +208,15 @@ async fn a_server_whose_owner_was_killed_is_reaped_by_the_next_start() {
         assert!(!pg::vars::in_ci(), "CI must have PostgreSQL server binaries");
         return;
     }
-    let mut owner = std::process::Command::new("sleep").arg("600").spawn().expect("spawn owner");
-    let options = ServerOptions {
-        backend: Backend::Local,
-        owner_pid: owner.id(),
-        ..ServerOptions::default()
-    };
+    // Unchecked: its exit by SIGKILL below is the point, not an error.
+    let owner = duct::cmd!("sleep", "600").unchecked().start().expect("spawn owner");
+    let owner_pid = owner.pids()[0];
+    let options = ServerOptions { backend: Backend::Local, owner_pid, ..ServerOptions::default() };
     let orphan = Server::start(&options).await.expect("start");
     let (dir, pid) = dir_and_pid(&orphan);
     // The handle would stop it on drop; an owner killed with -9 never gets that far.
     std::mem::forget(orphan);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(owner.id() as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .expect("kill -9");
+    owner.kill().expect("kill -9"); // duct's kill is SIGKILL
     owner.wait().expect("reap owner");
     assert!(pid_alive(pid), "the orphan must still run before the next start");
     let next =
