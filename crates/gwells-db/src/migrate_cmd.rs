@@ -117,7 +117,7 @@ fn classify(err: Error) -> anyhow::Error {
     }
 }
 
-pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
     let mut options = Options {
@@ -270,7 +270,7 @@ fn report_problems(status: &Status) {
     }
 }
 
-pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
     let mut status =
@@ -296,7 +296,7 @@ pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     Ok(OK)
 }
 
-pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir()?;
     let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
     let key = migrate::Key::new(&args.app, &args.name);
@@ -315,7 +315,7 @@ pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
     Ok(OK)
 }
 
-pub async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir_to_write()?;
     let source = migrate::load(&dir).map_err(classify).context("cannot read the migrations")?;
     let squashed = migrate::squash(&source, &args.app, args.to.as_deref()).map_err(classify)?;
