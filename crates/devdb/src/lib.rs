@@ -32,9 +32,8 @@ pub use server::{Backend, DEFAULT_IMAGE, Server, ServerOptions};
 pub use template::{TemplateSpec, clone_database, drop_database, ensure_template, inputs_hash};
 pub use testdb::TestDb;
 
-/// The mark every server this crate starts carries (`SERVER_MARK`, which the servers are
-/// started with), and its test (defined in `pg`, since the product binary, which links no
-/// server code, reads it too).
+/// The mark every server this crate starts carries (imported for the start code) and its test,
+/// both defined in `pg`, since the product binary, which links no server code, reads it too.
 use pg::SERVER_MARK;
 pub use pg::is_devdb_server;
 
