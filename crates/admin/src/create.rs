@@ -8,7 +8,8 @@ use std::fmt;
 
 use pg::{Secret, Target};
 
-use crate::{Account, Error, make_password};
+use crate::hasher::make_password;
+use crate::{Account, Error};
 
 /// How to treat an existing user.
 #[derive(Debug, Clone, Default)]

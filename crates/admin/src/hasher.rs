@@ -15,7 +15,7 @@ use sha2::Sha256;
 use crate::Error;
 
 /// Django 5.2's `PBKDF2PasswordHasher.iterations`.
-pub const ITERATIONS: u32 = 1_000_000;
+pub(crate) const ITERATIONS: u32 = 1_000_000;
 const ALGORITHM: &str = "pbkdf2_sha256";
 /// Django's `RANDOM_STRING_CHARS`.
 pub(crate) const RANDOM_STRING_CHARS: &[u8] =
@@ -29,17 +29,17 @@ pub(crate) fn random_string(len: usize, alphabet: &[u8]) -> String {
 }
 
 /// A fresh salt as Django 5.2 makes one: 22 characters from `[a-zA-Z0-9]`.
-pub fn random_salt() -> String {
+pub(crate) fn random_salt() -> String {
     random_string(SALT_LEN, RANDOM_STRING_CHARS)
 }
 
 /// Hashes `password` with a fresh salt, as Django's `make_password(password)` does.
-pub fn make_password(password: &Secret) -> String {
+pub(crate) fn make_password(password: &Secret) -> String {
     make_password_with_salt(password, &random_salt(), ITERATIONS)
 }
 
 /// Hashes with a given salt and iteration count (for test vectors and verification).
-pub fn make_password_with_salt(password: &Secret, salt: &str, iterations: u32) -> String {
+pub(crate) fn make_password_with_salt(password: &Secret, salt: &str, iterations: u32) -> String {
     let hash = derive(password.expose().as_bytes(), salt.as_bytes(), iterations);
     format!("{ALGORITHM}${iterations}${salt}${}", STANDARD.encode(hash))
 }

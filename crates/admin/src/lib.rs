@@ -1,6 +1,6 @@
 //! The Django superuser, created the way `manage.py createsuperuser` would.
 //!
-//! * [`make_password`] / [`check_password`]: Django 5.2's `pbkdf2_sha256` format exactly
+//! * `make_password` / [`check_password`]: Django 5.2's `pbkdf2_sha256` format exactly
 //!   (`pbkdf2_sha256$1000000$<22-char salt>$<base64 hash>`), so Django's own `check_password`
 //!   accepts what we store, and we can verify what Django stored;
 //! * [`Account`]: user, e-mail and password from `DJANGO_ADMIN_*` variables, a mounted secret
@@ -24,5 +24,5 @@ mod url;
 pub use account::{Account, Sources, strip_newline};
 pub use create::{CreateOptions, Outcome, create_superuser};
 pub use error::Error;
-pub use hasher::{ITERATIONS, check_password, make_password, make_password_with_salt, random_salt};
+pub use hasher::check_password;
 pub use url::{admin_url, generate_admin_url};

@@ -23,15 +23,6 @@ impl CheckReport {
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
     }
-
-    /// The problems as one error, or `Ok` when there are none.
-    pub fn into_result(self) -> Result<Vec<(String, usize)>, Error> {
-        if self.problems.is_empty() {
-            Ok(self.tables)
-        } else {
-            Err(Error::Invalid { problems: self.problems })
-        }
-    }
 }
 
 /// Checks every `*.csv` in `dir` offline: syntax, header shape, values by the column-name type
@@ -51,7 +42,7 @@ pub(crate) const CODE_TABLES_WITHOUT_SUFFIX: [&str; 1] = ["drilling_company"];
 /// `CODE_TABLES_WITHOUT_SUFFIX`. The rule is written down in `codetables/README.md`. Anything
 /// else (`auth_user`, `well`) holds application data that a load would delete rows from, so a
 /// CSV naming it is refused, whatever its contents.
-pub fn is_code_table(table: &str) -> bool {
+pub(crate) fn is_code_table(table: &str) -> bool {
     table.strip_suffix("_code").is_some_and(|stem| !stem.is_empty())
         || CODE_TABLES_WITHOUT_SUFFIX.contains(&table)
 }

@@ -23,7 +23,7 @@ use futures_util::SinkExt;
 use pg::quote;
 
 /// Called after each table is loaded with the table, how many are done, and how many in all.
-pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
+pub(crate) type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
 
 /// How to load.
 #[derive(Clone, Default)]

@@ -12,9 +12,9 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeTable {
     /// The table name: the file name without `.csv`.
-    pub name: String,
+    pub(crate) name: String,
     /// Where it was read from.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The header row.
     pub columns: Vec<String>,
     /// The data rows, in file order.

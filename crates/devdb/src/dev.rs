@@ -37,7 +37,7 @@ pub struct DevStatus {
     /// `local` or `docker`.
     pub backend: String,
     /// The URL with the password masked.
-    pub url: String,
+    pub(crate) url: String,
     /// The postmaster pid (local).
     pub pid: u32,
     /// The container id (docker).
@@ -47,7 +47,7 @@ pub struct DevStatus {
     /// Server version.
     pub version: String,
     /// Seconds since the epoch.
-    pub started_at: u64,
+    pub(crate) started_at: u64,
 }
 
 fn lease_path() -> PathBuf {

@@ -28,13 +28,14 @@ pub use dev::{DEV_DATABASE, DevOptions, DevStatus, dev_server, dev_server_down, 
 pub use error::{BoxError, Error};
 pub use local::Binaries;
 pub use paths::{target_dir, workspace_root};
-pub use server::{Backend, DEFAULT_IMAGE, Server, ServerOptions};
+pub use server::{Backend, Server, ServerOptions};
 pub use template::{TemplateSpec, clone_database, drop_database, ensure_template, inputs_hash};
 pub use testdb::TestDb;
 
-/// The mark every server this crate starts carries, and its test (defined in `pg`, since the
-/// product binary, which links no server code, reads it too).
-pub use pg::{SERVER_MARK, is_devdb_server};
+/// The mark every server this crate starts carries (imported for the start code) and its test,
+/// both defined in `pg`, since the product binary, which links no server code, reads it too.
+use pg::SERVER_MARK;
+pub use pg::is_devdb_server;
 
 /// Result type of this crate.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

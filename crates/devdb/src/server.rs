@@ -59,7 +59,7 @@ pub struct ServerOptions {
 }
 
 /// The official image; offline machines build `gwells-db/postgres:15` instead.
-pub const DEFAULT_IMAGE: &str = "postgres:15";
+pub(crate) const DEFAULT_IMAGE: &str = "postgres:15";
 
 impl ServerOptions {
     /// Options from `GWELLS_DEVDB_BACKEND` (default `auto`) and `GWELLS_PG_IMAGE`.
@@ -233,7 +233,7 @@ impl Server {
     }
 
     /// Whether dropping the handle leaves the server running.
-    pub fn is_persistent(&self) -> bool {
+    pub(crate) fn is_persistent(&self) -> bool {
         self.record.owner_pid == 0
     }
 

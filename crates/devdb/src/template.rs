@@ -28,7 +28,7 @@ pub struct TemplateSpec {
 impl TemplateSpec {
     /// The hash of the label, `extra`, the server version, the code that builds templates (the
     /// sources of the crates that do, hashed by `build.rs`) and [`inputs_hash`] of the inputs.
-    pub fn key(&self, server_version: &str) -> Result<String> {
+    pub(crate) fn key(&self, server_version: &str) -> Result<String> {
         let inputs = inputs_hash(&self.inputs)?;
         let mut hasher = Sha256::new();
         for part in

@@ -287,11 +287,11 @@ async fn read_state(conn: &pg::Conn, spec: &Spec) -> Result<Option<State>, tokio
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Status {
     /// The foreign server's name.
-    pub server: String,
+    pub(crate) server: String,
     /// Whether the server exists.
     pub configured: bool,
     /// Its wrapper, when it exists.
-    pub wrapper: Option<String>,
+    pub(crate) wrapper: Option<String>,
     /// Whether the stored fingerprint is the configuration's.
     pub current: bool,
     /// Foreign tables of the server in the local schema.

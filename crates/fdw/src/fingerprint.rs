@@ -17,14 +17,14 @@ use crate::Spec;
 use crate::render::masked_body;
 
 /// PBKDF2 rounds of a new fingerprint: OWASP's figure for PBKDF2-HMAC-SHA256 (2023).
-pub const ITERATIONS: u32 = 600_000;
+pub(crate) const ITERATIONS: u32 = 600_000;
 
 const SCHEME: &str = "pbkdf2-sha256";
 const SALT_BYTES: usize = 16;
 
 /// A new fingerprint of `spec`, with a fresh salt. Slow by design (about [`ITERATIONS`]
 /// HMAC rounds): call it off the async threads.
-pub fn fingerprint(spec: &Spec) -> String {
+pub(crate) fn fingerprint(spec: &Spec) -> String {
     let mut salt = [0u8; SALT_BYTES];
     OsRng.fill_bytes(&mut salt);
     with_salt(spec, &salt, ITERATIONS)

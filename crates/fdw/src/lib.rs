@@ -4,7 +4,7 @@
 //!   the driver (`oracle_fdw` in production, `postgres_fdw` for rehearsals) follows from the
 //!   form of `FDW_FOREIGN_SERVER` unless chosen explicitly;
 //! * [`render`]: the DDL of the setup, pure, as shown (password and fingerprint masked);
-//! * [`fingerprint`]: a salted, slow hash of the configuration, verified by recomputing;
+//! * `fingerprint`: a salted, slow hash of the configuration, verified by recomputing;
 //! * [`setup`]: applies it in one transaction under the tool's advisory lock, unless the
 //!   fingerprint stored in the database (and the seed's `fdw.conf` lock file) says the same
 //!   configuration is already in place;
@@ -24,6 +24,6 @@ mod spec;
 
 pub use apply::{Outcome, SetupOptions, Status, Why, setup, status};
 pub use error::Error;
-pub use fingerprint::{ITERATIONS, fingerprint, fingerprint_matches};
-pub use render::{MASK, render};
+pub use fingerprint::fingerprint_matches;
+pub use render::render;
 pub use spec::{Driver, DriverKind, Spec};

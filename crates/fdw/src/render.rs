@@ -13,7 +13,7 @@
 use crate::spec::{Driver, Spec};
 
 /// What a masked password (or fingerprint) looks like in rendered DDL.
-pub const MASK: &str = "****";
+pub(crate) const MASK: &str = "****";
 
 /// The prefix of the server comment that records the fingerprint.
 pub(crate) const COMMENT_PREFIX: &str = "gwells-db fdw fingerprint ";
@@ -28,7 +28,7 @@ pub(crate) struct Statement {
 
 /// The statements of the setup, in order, as shown: the password and the fingerprint are
 /// rendered as `****`. Every name and value is quoted by `pg::quote`; a spec must have passed
-/// [`Spec::validate`] (no NUL bytes), which [`crate::setup`] checks first.
+/// `Spec::validate` (no NUL bytes), which [`crate::setup`] checks first.
 pub fn render(spec: &Spec) -> Vec<String> {
     statements(spec, MASK).into_iter().map(|s| s.shown).collect()
 }

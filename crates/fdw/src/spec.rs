@@ -49,7 +49,7 @@ pub enum DriverKind {
 
 impl DriverKind {
     /// The wrapper's (and extension's) name.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             DriverKind::Oracle => "oracle_fdw",
             DriverKind::Postgres => "postgres_fdw",
@@ -145,7 +145,7 @@ impl Spec {
 
     /// A `postgres_fdw` spec for a rehearsal against a PostgreSQL stand-in.
     #[allow(clippy::too_many_arguments)]
-    pub fn postgres(
+    pub(crate) fn postgres(
         name: &str,
         host: &str,
         port: u16,
@@ -203,7 +203,7 @@ impl Spec {
     }
 
     /// Checks what quoting cannot represent: a NUL byte in any value, named by its variable.
-    pub fn validate(&self) -> Result<(), Error> {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
         let dbserver = match &self.driver {
             Driver::Oracle { dbserver } => dbserver.as_str(),
             Driver::Postgres { host, dbname, .. } => {

@@ -60,7 +60,7 @@ struct UrlArgs {
     generate: bool,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     match args.command {
         Command::Create(a) => {

@@ -16,10 +16,7 @@ static FILES: &[(&str, &str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/asset
 
 /// The hash of the embedded migrations and code tables: the one a coded template of the same
 /// files is keyed by (`devdb::inputs_hash`).
-pub const HASH: &str = env!("GWELLS_ASSETS_HASH");
-
-/// The commit the binary was built from, or `unknown`.
-pub const COMMIT: &str = env!("GWELLS_COMMIT");
+pub(crate) const HASH: &str = env!("GWELLS_ASSETS_HASH");
 
 /// What `--version` prints after the program's name.
 pub const VERSION: &str = concat!(
@@ -33,14 +30,14 @@ pub const VERSION: &str = concat!(
 
 /// The two asset folders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Migrations,
     Codetables,
 }
 
 impl Kind {
     /// The folder's name in the repository (and in the embedded table).
-    pub fn folder(self) -> &'static str {
+    pub(crate) fn folder(self) -> &'static str {
         match self {
             Kind::Migrations => "migrations",
             Kind::Codetables => "codetables",
@@ -50,7 +47,7 @@ impl Kind {
 
 /// Where one kind of asset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// A folder named by a flag or its variable.
     Given(PathBuf),
     /// The folder of the developer checkout the binary was built in (`cargo xtask` only).
@@ -61,13 +58,13 @@ pub enum Origin {
 
 /// The embedded files, written out on first use.
 #[derive(Default)]
-pub struct Embedded {
+pub(crate) struct Embedded {
     dir: OnceLock<tempfile::TempDir>,
 }
 
 impl Embedded {
     /// The folder holding the embedded `kind`, written on first use.
-    pub fn dir(&self, kind: Kind) -> anyhow::Result<PathBuf> {
+    pub(crate) fn dir(&self, kind: Kind) -> anyhow::Result<PathBuf> {
         if let Some(dir) = self.dir.get() {
             return Ok(dir.path().join(kind.folder()));
         }
@@ -92,13 +89,8 @@ fn write_all() -> std::io::Result<tempfile::TempDir> {
     Ok(dir)
 }
 
-/// How many files of `kind` are embedded.
-pub fn count(kind: Kind) -> usize {
-    FILES.iter().filter(|(folder, _, _)| *folder == kind.folder()).count()
-}
-
 /// How the output names an origin: `embedded (<hash>)`, or the folder.
-pub fn describe(origin: &Origin, dir: &Path) -> String {
+pub(crate) fn describe(origin: &Origin, dir: &Path) -> String {
     match origin {
         Origin::Given(_) => format!("{} (given)", dir.display()),
         Origin::Checkout(_) => format!("{} (checkout)", dir.display()),
@@ -109,6 +101,11 @@ pub fn describe(origin: &Origin, dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many files of `kind` are embedded.
+    fn count(kind: Kind) -> usize {
+        FILES.iter().filter(|(folder, _, _)| *folder == kind.folder()).count()
+    }
 
     #[test]
     fn every_migration_and_code_table_is_embedded_and_written_back_unchanged() {

@@ -83,7 +83,7 @@ struct DumpArgs {
     out: Option<PathBuf>,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // A dump into the embedded files would only change a temporary copy.
     let embedded = args.dir.is_none() && ctx.codetables_embedded();
     if let (true, Command::Dump(DumpArgs { out: None, .. })) = (embedded, &args.command) {

@@ -44,30 +44,30 @@ pub struct Global {
     /// DATABASE_URL, the POSTGRESQL_* variables, libpq's PG* variables). A password here is
     /// visible in the process list: put a URL with a password in DATABASE_URL instead.
     #[arg(long, global = true, value_name = "URL")]
-    pub database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
 
     /// Folder of migrations [default: the ones built into the binary].
     #[arg(long, global = true, value_name = "DIR", env = pg::vars::GWELLS_MIGRATIONS_DIR)]
-    pub migrations_dir: Option<PathBuf>,
+    pub(crate) migrations_dir: Option<PathBuf>,
 
     /// Folder of code-table CSVs [default: the ones built into the binary].
     #[arg(long, global = true, value_name = "DIR", env = pg::vars::GWELLS_CODETABLES_DIR)]
-    pub codetables_dir: Option<PathBuf>,
+    pub(crate) codetables_dir: Option<PathBuf>,
 
     /// Folder for replication reports [default: the current folder; `cargo xtask`:
     /// target/reports].
     #[arg(long, global = true, value_name = "DIR", env = pg::vars::GWELLS_REPORT_DIR)]
-    pub report_dir: Option<PathBuf>,
+    pub(crate) report_dir: Option<PathBuf>,
 
     /// Limit of each connection attempt, in seconds (else the URL's connect_timeout,
     /// PGCONNECT_TIMEOUT, or 10).
     #[arg(long, global = true, value_name = "SECS")]
-    pub connect_timeout: Option<u64>,
+    pub(crate) connect_timeout: Option<u64>,
 
     /// Wait up to SECS for the database to accept connections before the first one (refused,
     /// not yet in DNS, still starting up), as an init container needs.
     #[arg(long, global = true, value_name = "SECS")]
-    pub wait: Option<u64>,
+    pub(crate) wait: Option<u64>,
 }
 
 /// What every command needs: the target database and the folders it reads and writes.
@@ -84,7 +84,7 @@ pub struct Ctx {
     /// `--wait`, if given: how long to wait for the database to accept connections.
     wait: Option<Duration>,
     /// How the program is invoked, for hints: `gwells-db` or `cargo xtask`.
-    pub program: &'static str,
+    pub(crate) program: &'static str,
 }
 
 impl Ctx {
@@ -131,7 +131,7 @@ impl Ctx {
     }
 
     /// The dev-server hooks, when this is the developers' front door in a checkout.
-    pub fn dev(&self) -> Option<&Arc<dyn DevServer>> {
+    pub(crate) fn dev(&self) -> Option<&Arc<dyn DevServer>> {
         self.dev.as_ref()
     }
 
@@ -160,7 +160,7 @@ impl Ctx {
 
     /// With `--wait`, waits until `target` accepts connections (a progress line per failed
     /// attempt), failing with the last error at the deadline; without it, returns at once.
-    pub async fn wait_for(&self, target: &Target) -> Result<()> {
+    pub(crate) async fn wait_for(&self, target: &Target) -> Result<()> {
         let Some(wait) = self.wait else { return Ok(()) };
         let waited = pg::wait_ready(target, wait, |p| {
             // The innermost cause says what is wrong (refused, unknown host, starting up);
@@ -183,7 +183,7 @@ impl Ctx {
     }
 
     /// Whether `--database-url` or any environment setting names a database.
-    pub fn configured_target(&self) -> Result<Option<Target>> {
+    pub(crate) fn configured_target(&self) -> Result<Option<Target>> {
         let env = |name: &str| std::env::var(name).ok();
         let resolved = Target::resolve(self.database_url.as_deref(), &env).map_err(bad_input)?;
         if let Some(t) = &resolved {
@@ -210,7 +210,7 @@ impl Ctx {
 
     /// The migrations folder for a command that writes into it (`squash`): never the embedded
     /// files, which a write would only change in a temporary copy.
-    pub fn migrations_dir_to_write(&self) -> Result<PathBuf> {
+    pub(crate) fn migrations_dir_to_write(&self) -> Result<PathBuf> {
         if self.migrations == Origin::Embedded {
             return Err(bad_input(anyhow!(
                 "the migrations are the ones built into the binary, which cannot be written\n\
@@ -221,7 +221,7 @@ impl Ctx {
     }
 
     /// Whether the code tables are the embedded files (a `codes dump` needs `--out` then).
-    pub fn codetables_embedded(&self) -> bool {
+    pub(crate) fn codetables_embedded(&self) -> bool {
         self.codetables == Origin::Embedded
     }
 

@@ -13,7 +13,7 @@ use pg::report::{Classify, Report};
 /// Marks an error made by a command file (a flag that makes no sense, ...) as the user's input
 /// being wrong (exit code 2). Domain errors need no mark: they say so themselves.
 #[derive(Debug)]
-pub struct BadInput(pub anyhow::Error);
+pub(crate) struct BadInput(anyhow::Error);
 
 /// The wrapped error's own message; its causes follow as the wrapped error's.
 impl fmt::Display for BadInput {
@@ -49,14 +49,14 @@ pub fn failed() -> ExitCode {
 
 /// Prints the error, its causes and hints, and chooses the exit code.
 #[allow(clippy::print_stderr)]
-pub fn report(err: anyhow::Error) -> ExitCode {
+pub(crate) fn report(err: anyhow::Error) -> ExitCode {
     eprintln!("{}", pg::mask_url(&Report::of(err.as_ref()).to_string()));
     if is_bad_input(&err) { ExitCode::from(2) } else { ExitCode::from(1) }
 }
 
 /// Whether the outermost error of the chain that can tell — a [`BadInput`] mark, or a domain
 /// crate's error — says the input is to blame. The context a command adds cannot tell.
-pub fn is_bad_input(err: &anyhow::Error) -> bool {
+fn is_bad_input(err: &anyhow::Error) -> bool {
     err.chain().find_map(verdict).unwrap_or(false)
 }
 

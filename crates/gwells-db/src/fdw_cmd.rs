@@ -68,7 +68,7 @@ enum Command {
     Sql,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let spec = fdw_spec::spec(&args.flags)?;
     match args.command {
         Command::Sql => {

@@ -31,7 +31,7 @@ pub struct Args {
     json: bool,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let target = match ctx.configured_target()? {
         Some(t) => Some(t),
         None => match ctx.dev() {

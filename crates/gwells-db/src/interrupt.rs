@@ -19,7 +19,7 @@ use crate::ctx::say;
 
 /// The signals handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
+pub(crate) enum Signal {
     Int,
     Term,
 }
@@ -40,20 +40,20 @@ impl Signal {
     }
 
     /// 128 + the signal's number, as a shell reports a process the signal ended: 130, 143.
-    pub fn exit_code(self) -> ExitCode {
+    pub(crate) fn exit_code(self) -> ExitCode {
         ExitCode::from(128 + self.number())
     }
 }
 
 /// The handlers of one command: the stop they request and the signal that requested it.
-pub struct Interrupt {
+pub(crate) struct Interrupt {
     stop: pg::Stop,
     received: Arc<OnceLock<Signal>>,
 }
 
 impl Interrupt {
     /// Installs the handlers for `command` (named in the line printed when a signal arrives).
-    pub fn install(command: &'static str) -> anyhow::Result<Interrupt> {
+    pub(crate) fn install(command: &'static str) -> anyhow::Result<Interrupt> {
         let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
         let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let stop = pg::Stop::new();
@@ -81,17 +81,17 @@ impl Interrupt {
     }
 
     /// The stop the handlers request.
-    pub fn stop(&self) -> &pg::Stop {
+    pub(crate) fn stop(&self) -> &pg::Stop {
         &self.stop
     }
 
     /// The first signal received, if any.
-    pub fn received(&self) -> Option<Signal> {
+    pub(crate) fn received(&self) -> Option<Signal> {
         self.received.get().copied()
     }
 
     /// Prints `line` (what state the database is in) and returns the exit code of `signal`.
-    pub fn exit(signal: Signal, line: &str) -> ExitCode {
+    pub(crate) fn exit(signal: Signal, line: &str) -> ExitCode {
         say(&format!("interrupted by {}: {}", signal.name(), pg::mask_url(line)));
         signal.exit_code()
     }
@@ -99,7 +99,7 @@ impl Interrupt {
 
 /// The end of an interrupted `replicate`: the run is one transaction, so either it committed
 /// (`committed`) or the database holds what it held before.
-pub fn replicated(signal: Signal, database: &str, committed: bool) -> ExitCode {
+pub(crate) fn replicated(signal: Signal, database: &str, committed: bool) -> ExitCode {
     let line = if committed {
         format!("replication committed before it could stop: `{database}` holds the new data")
     } else {

@@ -6,13 +6,9 @@
 //! so both run the same code. Each command file parses flags, calls the crates and prints; what
 //! ties several crates together lives in `lifecycle`.
 
-// Command modules are public to the two binaries only; the lint would flag every item.
-#![allow(unreachable_pub)]
-
 pub mod assets;
 pub mod ctx;
 pub mod exit;
-pub mod interrupt;
 pub mod replication;
 
 mod admin;
@@ -20,6 +16,7 @@ mod codes_cmd;
 mod fdw_cmd;
 mod fdw_spec;
 mod health;
+mod interrupt;
 mod migrate_cmd;
 mod replicate_cmd;
 mod reset;

@@ -90,7 +90,7 @@ pub struct SquashArgs {
     to: Option<String>,
 }
 
-pub async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn migrate(args: MigrateArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
     let mut options = Options {
@@ -238,7 +238,7 @@ fn report_problems(status: &Status) {
     }
 }
 
-pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     let target = ctx.target().await?;
     let dir = ctx.migrations_dir()?;
     let mut status = migrate::status(&target, &dir).await.context("cannot read the status")?;
@@ -263,7 +263,7 @@ pub async fn showmigrations(args: ShowArgs, ctx: &Ctx) -> Result<ExitCode> {
     Ok(OK)
 }
 
-pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir()?;
     let source = migrate::load(&dir).context("cannot read the migrations")?;
     let key = migrate::Key::new(&args.app, &args.name);
@@ -282,7 +282,7 @@ pub async fn sqlmigrate(args: SqlArgs, ctx: &Ctx) -> Result<ExitCode> {
     Ok(OK)
 }
 
-pub async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn squash(args: SquashArgs, ctx: &Ctx) -> Result<ExitCode> {
     let dir = ctx.migrations_dir_to_write()?;
     let source = migrate::load(&dir).context("cannot read the migrations")?;
     let squashed = migrate::squash(&source, &args.app, args.to.as_deref())?;

@@ -51,7 +51,7 @@ pub struct Args {
     plan: bool,
 }
 
-pub async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
+pub(crate) async fn run(args: Args, ctx: &Ctx) -> Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     let chosen = lifecycle::settings::mode_from_flags(args.subset, args.full)?;
     let mode = lifecycle::settings::replication_mode(chosen, &env)?;

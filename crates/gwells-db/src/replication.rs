@@ -120,7 +120,7 @@ pub fn finish(replicated: &Replicated, json: bool) -> Result<ExitCode> {
 }
 
 /// The report as a table: the merge's changes (if any), then the verification.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let changes = render_changes(report);
     if report.plan {
         return format!(

@@ -70,7 +70,7 @@ pub struct ProtectArgs {
     note: String,
 }
 
-pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub(crate) async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // Every setting is read and checked before anything is dropped.
     let env = |name: &str| std::env::var(name).ok();
     let settings = lifecycle::Settings::for_reset(args.replicate, &env)?;
@@ -134,7 +134,7 @@ pub async fn reset(args: ResetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub async fn protect(args: ProtectArgs, ctx: &Ctx, on: bool) -> anyhow::Result<ExitCode> {
+pub(crate) async fn protect(args: ProtectArgs, ctx: &Ctx, on: bool) -> anyhow::Result<ExitCode> {
     let target = ctx.target().await?;
     let by = format!("{} protect (pid {})", ctx.program, std::process::id());
     let changed = reset::set_protected(&target, on, &by, &args.note)

@@ -26,17 +26,17 @@ pub const TABLES: [&str; 9] = [
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     /// The schema.
-    pub schema: String,
+    pub(crate) schema: String,
     /// Wells asked for.
     pub wells: u32,
     /// The seed.
-    pub seed: i64,
+    pub(crate) seed: i64,
     /// Whether this call generated it (false: the same spec was already in place).
     pub created: bool,
     /// Rows per legacy table.
     pub rows: BTreeMap<String, i64>,
     /// Wells per `acceptance_status_code` (`NULL` for NULL).
-    pub statuses: BTreeMap<String, i64>,
+    pub(crate) statuses: BTreeMap<String, i64>,
     /// Wells whose tag is in the subset range 100001..113567, any status.
     pub subset_wells: i64,
     /// How many of the tags GWELLS's functional tests expect exist as ACCEPTED wells.

@@ -10,44 +10,44 @@
 //! stand-in uses the closest thing it can store: the control characters `\x01` and `\x1f`.
 
 /// Wells per mille whose `acceptance_status_code` is PENDING (dropped by replication).
-pub const PENDING: u32 = 3;
+pub(crate) const PENDING: u32 = 3;
 /// … REJECTED (dropped).
-pub const REJECTED: u32 = 10;
+pub(crate) const REJECTED: u32 = 10;
 /// … NEW (dropped).
-pub const NEW: u32 = 2;
+pub(crate) const NEW: u32 = 2;
 /// … NULL (dropped silently: `NOT IN` yields NULL). The rest are ACCEPTED.
-pub const NULL_STATUS: u32 = 5;
+pub(crate) const NULL_STATUS: u32 = 5;
 /// `UNK` in each code column that has an `UNK` translation (well status, screen type and
 /// material, seal method and material, production method, casing material) and in well use.
-pub const UNK: u32 = 30;
+pub(crate) const UNK: u32 = 30;
 /// `OTH` well use (translated to `OTHER`).
-pub const OTH: u32 = 30;
+pub(crate) const OTH: u32 = 30;
 /// `USGM` units in production data and lithology (translated to `USGPM`); wells also pick it
 /// among their yield units.
-pub const USGM: u32 = 100;
+pub(crate) const USGM: u32 = 100;
 /// Owners in `WASH_STATE` (translated to `WA`).
-pub const WASH_STATE: u32 = 5;
+pub(crate) const WASH_STATE: u32 = 5;
 /// Owners with a NULL province (replication writes `OTHER`).
-pub const NULL_PROVINCE: u32 = 20;
+pub(crate) const NULL_PROVINCE: u32 = 20;
 /// Wells with a positive longitude (replication negates it).
-pub const POSITIVE_LONGITUDE: u32 = 3;
+pub(crate) const POSITIVE_LONGITUDE: u32 = 3;
 /// Lithology rows whose raw text holds a control character (the stand-in for NUL bytes).
-pub const CONTROL_CHAR: u32 = 5;
+pub(crate) const CONTROL_CHAR: u32 = 5;
 /// Rows with NULL `who_updated`/`when_updated` (replication coalesces or copies them; it
 /// tolerates NULL there). `who_created` is never NULL: it is copied raw into NOT NULL columns.
-pub const NULL_UPDATE: u32 = 300;
+pub(crate) const NULL_UPDATE: u32 = 300;
 /// Perforation rows with all six liner columns NULL (replication skips them).
-pub const NULL_PERFORATION: u32 = 100;
+pub(crate) const NULL_PERFORATION: u32 = 100;
 /// Perforation rows with all six liner columns 0 (replication keeps them).
-pub const ZERO_PERFORATION: u32 = 50;
+pub(crate) const ZERO_PERFORATION: u32 = 50;
 /// Observation wells; a third of them `Abandoned` (translated to `Inactive`).
-pub const OBSERVATION: u32 = 20;
+pub(crate) const OBSERVATION: u32 = 20;
 /// Wells with an owner row.
-pub const OWNER: u32 = 900;
+pub(crate) const OWNER: u32 = 900;
 /// Screens with assembly type `L` (translated to `LEAD`).
-pub const ASSEMBLY_L: u32 = 50;
+pub(crate) const ASSEMBLY_L: u32 = 50;
 /// Screens with assembly type `K  & Riser`, two spaces (translated to `K_RISER`).
-pub const ASSEMBLY_K_RISER: u32 = 30;
+pub(crate) const ASSEMBLY_K_RISER: u32 = 30;
 
 /// The largest number of wells the generator supports (ids and tags stay in `integer`).
 pub const MAX_WELLS: u32 = 2_000_000;
@@ -58,7 +58,7 @@ pub const SUBSET: (i32, i32) = (100_001, 113_567);
 /// The tags GWELLS's functional tests expect to exist, ascending. Where the layout
 /// leaves one of them in a gap, [`TagLayout::moves`] puts a neighbouring well on it, and the
 /// generator makes the wells holding them ACCEPTED.
-pub const FUNCTIONAL_TAGS: [i64; 8] =
+pub(crate) const FUNCTIONAL_TAGS: [i64; 8] =
     [104_671, 105_747, 107_667, 108_025, 108_027, 110_000, 110_749, 113_308];
 
 /// How well indexes 1..=N become tag numbers: three segments, below, inside and above the
@@ -67,28 +67,28 @@ pub const FUNCTIONAL_TAGS: [i64; 8] =
 /// 13,567). When a segment has more wells than its span, the span grows and the later
 /// segments move up (so for N above ~111.5k the subset holds its 13,567 and no more).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TagLayout {
+pub(crate) struct TagLayout {
     /// Wells below the subset range, their span of tags starting at 1.
-    pub a: i64,
+    pub(crate) a: i64,
     /// Wells in the subset range.
-    pub b: i64,
+    pub(crate) b: i64,
     /// Wells above it.
-    pub c: i64,
+    pub(crate) c: i64,
     /// Tag spans of the three segments.
-    pub span_a: i64,
+    pub(crate) span_a: i64,
     /// …
-    pub span_b: i64,
+    pub(crate) span_b: i64,
     /// …
-    pub span_c: i64,
+    pub(crate) span_c: i64,
     /// First tag of the second and third segments.
-    pub start_b: i64,
+    pub(crate) start_b: i64,
     /// …
-    pub start_c: i64,
+    pub(crate) start_c: i64,
 }
 
 impl TagLayout {
     /// The layout for `wells` wells.
-    pub fn new(wells: u32) -> TagLayout {
+    pub(crate) fn new(wells: u32) -> TagLayout {
         let n = i64::from(wells);
         // 78.7 % below, 12.16 % inside: 87,357 / 13,498 / 10,145 for 111,000 wells.
         let a = ((n * 787 + 500) / 1000).min(n);
@@ -112,7 +112,7 @@ impl TagLayout {
     }
 
     /// The tag of well index `i` (1-based) as the segments place it, before [`Self::moves`].
-    pub fn tag(&self, i: i64) -> i64 {
+    pub(crate) fn tag(&self, i: i64) -> i64 {
         let (first, wells, start, span) = self
             .segments()
             .into_iter()
@@ -126,7 +126,7 @@ impl TagLayout {
     /// nearest above, unless that well already holds or took a functional tag. Moves stay
     /// inside a segment, so the subset keeps its count. A tag stays missing only when its
     /// segment has too few wells around it (a few hundred wells in all place the eight).
-    pub fn moves(&self) -> Vec<(i64, i64)> {
+    pub(crate) fn moves(&self) -> Vec<(i64, i64)> {
         let mut moves: Vec<(i64, i64)> = Vec::new();
         for tag in FUNCTIONAL_TAGS {
             let Some((first, wells, start, span)) = self

@@ -12,8 +12,8 @@
 //! The data carries the dirt the real data has (`UNK` codes, `USGM`, `OTH`, `WASH_STATE`,
 //! `Abandoned`, `K  & Riser`, `L`, positive longitudes, control characters standing in for NUL
 //! bytes, Y/N/NULL flags, NULL statuses, NULL update audit columns, all-NULL perforations) at
-//! the rates documented in [`rates`], and only codes that translate into the code tables. The
-//! tags GWELLS's functional tests look for ([`FUNCTIONAL_TAGS`]) exist as ACCEPTED wells once
+//! the rates documented in `generate.rs`, and only codes that translate into the code tables. The
+//! tags GWELLS's functional tests look for (`FUNCTIONAL_TAGS`) exist as ACCEPTED wells once
 //! there are a few hundred wells. [`Summary`] reports what was generated and what a correct
 //! replication must produce from it.
 //!
@@ -29,17 +29,8 @@ mod mutate;
 
 pub use create::{Summary, TABLES, content_hash, create};
 pub use error::Error;
-pub use generate::{FUNCTIONAL_TAGS, MAX_WELLS, SUBSET, TagLayout};
+pub use generate::{MAX_WELLS, SUBSET};
 pub use mutate::{Mutated, Mutation, Rows, mutate};
-
-/// The generator's rates, per mille (see each constant).
-pub mod rates {
-    pub use crate::generate::{
-        ASSEMBLY_K_RISER, ASSEMBLY_L, CONTROL_CHAR, NEW, NULL_PERFORATION, NULL_PROVINCE,
-        NULL_STATUS, NULL_UPDATE, OBSERVATION, OTH, OWNER, PENDING, POSITIVE_LONGITUDE, REJECTED,
-        UNK, USGM, WASH_STATE, ZERO_PERFORATION,
-    };
-}
 
 /// What to build.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::{Folders, Observed, Readiness};
 
 /// How long the readiness checks may take before the probe answers "unhealthy" anyway.
-pub const READINESS_BUDGET: Duration = Duration::from_secs(5);
+pub(crate) const READINESS_BUDGET: Duration = Duration::from_secs(5);
 
 /// How long a probe keeps looking again at a database whose sessions were ended or which was
 /// missing: a template reset's swap takes milliseconds.

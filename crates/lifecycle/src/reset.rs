@@ -104,7 +104,7 @@ fn template(
 }
 
 /// The phases after the drop, in order.
-pub fn phases(folders: Folders, settings: Settings) -> Vec<reset::Phase> {
+pub(crate) fn phases(folders: Folders, settings: Settings) -> Vec<reset::Phase> {
     let Folders { migrations, codetables } = folders;
     let mut phases = vec![
         reset::Phase::new("migrate", move |target| async move {

@@ -10,7 +10,7 @@ use pg::vars;
 use replicate::Mode;
 
 /// How settings read a variable: `None` when unset.
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The folders a lifecycle operation reads: migrations and code tables.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ pub fn fdw_spec(overrides: &FdwOverrides, env: Env) -> Result<fdw::Spec, fdw::Er
 }
 
 /// Whether any `FDW_*` variable names a foreign server: reset then runs its FDW phase.
-pub fn fdw_configured(env: Env) -> bool {
+pub(crate) fn fdw_configured(env: Env) -> bool {
     [vars::FDW_NAME, vars::FDW_FOREIGN_SERVER, vars::FDW_SCHEMA]
         .iter()
         .any(|v| env(v).is_some_and(|v| !v.is_empty()))
@@ -103,13 +103,13 @@ pub fn fdw_configured(env: Env) -> bool {
 #[derive(Debug)]
 pub struct Settings {
     /// The FDW phase's spec, when `FDW_*` are set.
-    pub fdw: Option<fdw::Spec>,
+    pub(crate) fdw: Option<fdw::Spec>,
     /// The replication phase's mode (`None`: no phase).
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// The admin phase's account, when `DJANGO_ADMIN_USER` is set.
-    pub admin: Option<admin::Account>,
+    pub(crate) admin: Option<admin::Account>,
     /// The local FDW schema (`FDW_SCHEMA`), kept or dropped as the FDW is.
-    pub fdw_schemas: Vec<String>,
+    pub(crate) fdw_schemas: Vec<String>,
 }
 
 impl Settings {

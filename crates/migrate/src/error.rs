@@ -182,7 +182,7 @@ fn applied_before(k: usize) -> String {
 }
 
 /// Result type of this crate.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps a database error with what was being done.
 pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {

@@ -22,7 +22,7 @@ mod split;
 mod squash;
 
 pub use apply::{Accepted, Options, Report, accept_checksum, migrate_all, plan, run, status};
-pub use error::{Error, Result};
+pub use error::Error;
 pub use plan::{Drifted, Inconsistent, Listed, Partial, State, Status, Step};
 pub use render::{render_plan, render_showmigrations, render_sql};
 pub use source::{Key, Migration, Repeatable, Source, load, parse_header};

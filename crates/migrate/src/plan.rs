@@ -48,7 +48,7 @@ pub struct Listed {
     #[serde(flatten)]
     pub key: Key,
     /// How many migrations it replaces (0 unless a squash).
-    pub squashed: usize,
+    pub(crate) squashed: usize,
     /// Applied, pending or unrecorded.
     pub state: State,
 }

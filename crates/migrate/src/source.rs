@@ -38,13 +38,13 @@ pub struct Migration {
     /// App and name.
     pub key: Key,
     /// The `NNNN` prefix.
-    pub number: u32,
+    pub(crate) number: u32,
     /// The file.
     pub path: PathBuf,
     /// Its text without a byte order mark.
     pub sql: String,
     /// The `.down.sql` beside it, if any: path and text.
-    pub down: Option<(PathBuf, String)>,
+    pub(crate) down: Option<(PathBuf, String)>,
     /// `-- depends:` entries with their line; names may be `__first__` or `__latest__`.
     pub depends: Vec<(Key, usize)>,
     /// `-- replaces:` entries: this is a squash of those migrations.
@@ -63,22 +63,22 @@ pub struct Repeatable {
     /// App and name (`R_post_deploy`).
     pub key: Key,
     /// The file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its text without a byte order mark.
     pub sql: String,
     /// Checksum of the normalised text without comments, as stored when run.
-    pub checksum: String,
+    pub(crate) checksum: String,
     /// Checksum of the normalised text with comments, as older versions stored it.
-    pub text_checksum: String,
+    pub(crate) text_checksum: String,
 }
 
 /// Everything in a migrations directory.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     /// The directory read.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The apps: directory names, sorted.
-    pub apps: Vec<String>,
+    pub(crate) apps: Vec<String>,
     /// Migrations sorted by key.
     pub migrations: Vec<Migration>,
     /// Repeatable scripts sorted by key.

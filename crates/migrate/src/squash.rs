@@ -20,9 +20,9 @@ pub struct Squashed {
     /// The migrations it replaces, in order.
     pub replaces: Vec<Key>,
     /// The file's text.
-    pub sql: String,
+    pub(crate) sql: String,
     /// The down file's text, when every replaced migration has one.
-    pub down: Option<String>,
+    pub(crate) down: Option<String>,
 }
 
 /// Plans the squash of `app` from its first migration to `to` (default: its leaf).

@@ -16,7 +16,7 @@ use crate::{Error, Result, Target};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     /// `NOTICE`, `WARNING`, `INFO`, ...
-    pub severity: String,
+    pub(crate) severity: String,
     /// The message text.
     pub message: String,
 }

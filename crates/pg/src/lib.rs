@@ -11,8 +11,8 @@
 //!   flight (SIGINT, SIGTERM);
 //! * [`stash_secret`]: a secret sent as COPY data, so no statement (logged, or shown in
 //!   `pg_stat_activity`) carries it;
-//! * [`SslMode`], [`RootCert`]: TLS as libpq's `sslmode` and `sslrootcert` mean it, over rustls,
-//!   for every connection and cancel request;
+//! * TLS as libpq's `sslmode` and `sslrootcert` mean it (`tls.rs`), over rustls, for every
+//!   connection and cancel request;
 //! * [`wait_ready`]: waiting, bounded, for a database to accept connections;
 //! * [`vars`]: the registry of every environment variable the workspace reads.
 //!
@@ -36,12 +36,11 @@ mod wait;
 pub use cancel::{Stop, cancel_running, finish_or_cancel};
 pub use conn::{Conn, Notice, connect};
 pub use error::Error;
-pub use lock::{KEY as LOCK_KEY, Lock, LockOptions};
+pub use lock::{Lock, LockOptions};
 pub use mark::{SERVER_MARK, is_devdb_server};
 pub use report::{ServerError, describe};
 pub use stash::{STASH_TABLE, STASHED_SECRET, stash_secret};
 pub use target::{Destination, Secret, Source, Target, mask_url};
-pub use tls::{RootCert, SslMode};
 pub use wait::{WaitProgress, wait_ready};
 
 /// Result type of this crate.

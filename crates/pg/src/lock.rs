@@ -12,7 +12,7 @@ use crate::error::db;
 use crate::{Conn, Error, Result, Target, connect};
 
 /// The key, in `pg_locks` as classid `0x6777656c`, objid `0x6c736462` ("gwellsdb").
-pub const KEY: i64 = 0x6777_656c_6c73_6462;
+pub(crate) const KEY: i64 = 0x6777_656c_6c73_6462;
 
 /// How to wait for the lock.
 #[derive(Debug, Clone)]

@@ -71,7 +71,7 @@ impl fmt::Display for Report {
 }
 
 /// A text's lines without its `hint: ` lines, and those hints.
-pub fn split_hints(text: &str) -> (String, Vec<String>) {
+pub(crate) fn split_hints(text: &str) -> (String, Vec<String>) {
     let mut own = Vec::new();
     let mut hints = Vec::new();
     for line in text.lines() {

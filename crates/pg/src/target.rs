@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use tokio_postgres::config::Host;
 
-use crate::tls::{self, RootCert, SslMode, TlsOptions};
+use crate::tls::{self, TlsOptions};
 use crate::{Error, Result, vars};
 
 /// A value that must never be printed: `Debug` and `Display` show `****`.
@@ -156,29 +156,6 @@ impl Target {
         crate::libpq::fill_in(target, &env).map(Some)
     }
 
-    /// `sslmode` in force (as given, else libpq's default `prefer`).
-    pub fn ssl_mode(&self) -> SslMode {
-        self.tls.mode()
-    }
-
-    /// `sslrootcert`, if given.
-    pub fn root_cert(&self) -> Option<&RootCert> {
-        self.tls.root_cert.as_ref()
-    }
-
-    /// The same target with another `sslmode`.
-    pub fn with_ssl_mode(mut self, mode: SslMode) -> Target {
-        self.tls.mode = Some(mode);
-        self.sync_ssl_mode();
-        self
-    }
-
-    /// The same target with `sslrootcert` set.
-    pub fn with_root_cert(mut self, root: RootCert) -> Target {
-        self.tls.root_cert = Some(root);
-        self
-    }
-
     /// The same target with another time limit per connection attempt (`--connect-timeout`
     /// overrides the URL's `connect_timeout` and `PGCONNECT_TIMEOUT`).
     pub fn with_connect_timeout(mut self, timeout: std::time::Duration) -> Target {
@@ -187,7 +164,7 @@ impl Target {
     }
 
     /// The time limit of one connection attempt: as configured, else 10 s.
-    pub fn connect_timeout(&self) -> std::time::Duration {
+    pub(crate) fn connect_timeout(&self) -> std::time::Duration {
         self.config.get_connect_timeout().copied().unwrap_or(DEFAULT_CONNECT_TIMEOUT)
     }
 

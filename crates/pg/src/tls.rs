@@ -28,7 +28,7 @@ use crate::{Error, Result};
 /// libpq's `sslmode` values, less `allow` (plaintext first, TLS on refusal), which tokio-postgres
 /// cannot do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SslMode {
+pub(crate) enum SslMode {
     /// Never TLS.
     Disable,
     /// TLS when the server offers it, plaintext otherwise (libpq's default).
@@ -43,7 +43,7 @@ pub enum SslMode {
 
 impl SslMode {
     /// Parses a libpq spelling; `Err` says why, without echoing anything but the value's kind.
-    pub fn parse(text: &str) -> std::result::Result<SslMode, String> {
+    pub(crate) fn parse(text: &str) -> std::result::Result<SslMode, String> {
         Ok(match text {
             "disable" => SslMode::Disable,
             "prefer" => SslMode::Prefer,
@@ -62,7 +62,7 @@ impl SslMode {
     }
 
     /// libpq's spelling.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SslMode::Disable => "disable",
             SslMode::Prefer => "prefer",
@@ -81,7 +81,7 @@ impl fmt::Display for SslMode {
 
 /// Where trusted roots come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RootCert {
+pub(crate) enum RootCert {
     /// A file of PEM certificates (`sslrootcert=/path`).
     File(PathBuf),
     /// The system's roots (`sslrootcert=system`, or a verifying mode without `sslrootcert`).

@@ -8,38 +8,38 @@ pub const DATABASE_URL: &str = "DATABASE_URL";
 /// Database pod: application user.
 pub const POSTGRESQL_USER: &str = "POSTGRESQL_USER";
 /// Database pod: application user's password (secret).
-pub const POSTGRESQL_PASSWORD: &str = "POSTGRESQL_PASSWORD";
+pub(crate) const POSTGRESQL_PASSWORD: &str = "POSTGRESQL_PASSWORD";
 /// Database pod: application database.
-pub const POSTGRESQL_DATABASE: &str = "POSTGRESQL_DATABASE";
+pub(crate) const POSTGRESQL_DATABASE: &str = "POSTGRESQL_DATABASE";
 /// Kubernetes service host of the database pod.
-pub const POSTGRESQL_SERVICE_HOST: &str = "POSTGRESQL_SERVICE_HOST";
+pub(crate) const POSTGRESQL_SERVICE_HOST: &str = "POSTGRESQL_SERVICE_HOST";
 /// Kubernetes service port of the database pod.
-pub const POSTGRESQL_SERVICE_PORT: &str = "POSTGRESQL_SERVICE_PORT";
+pub(crate) const POSTGRESQL_SERVICE_PORT: &str = "POSTGRESQL_SERVICE_PORT";
 /// Django's name of the database service; `<NAME>_SERVICE_HOST`/`_PORT` are read from it.
-pub const DATABASE_SERVICE_NAME: &str = "DATABASE_SERVICE_NAME";
+pub(crate) const DATABASE_SERVICE_NAME: &str = "DATABASE_SERVICE_NAME";
 /// Data directory of the database pod; the seed's `fdw.conf` lock file lives in it.
 pub const PGDATA: &str = "PGDATA";
 
 /// libpq: host name, IP address or socket directory (a comma-separated list is tried in order).
-pub const PGHOST: &str = "PGHOST";
+pub(crate) const PGHOST: &str = "PGHOST";
 /// libpq: port (or a comma-separated list, one per host).
-pub const PGPORT: &str = "PGPORT";
+pub(crate) const PGPORT: &str = "PGPORT";
 /// libpq: user name (default: the operating-system user).
-pub const PGUSER: &str = "PGUSER";
+pub(crate) const PGUSER: &str = "PGUSER";
 /// libpq: password (secret), when the target gives none.
-pub const PGPASSWORD: &str = "PGPASSWORD";
+pub(crate) const PGPASSWORD: &str = "PGPASSWORD";
 /// libpq: database name (default: the user name).
-pub const PGDATABASE: &str = "PGDATABASE";
+pub(crate) const PGDATABASE: &str = "PGDATABASE";
 /// libpq: `sslmode`, when the target gives none.
-pub const PGSSLMODE: &str = "PGSSLMODE";
+pub(crate) const PGSSLMODE: &str = "PGSSLMODE";
 /// libpq: `sslrootcert`, when the target gives none.
-pub const PGSSLROOTCERT: &str = "PGSSLROOTCERT";
+pub(crate) const PGSSLROOTCERT: &str = "PGSSLROOTCERT";
 /// libpq: `connect_timeout` in seconds, when the target gives none.
-pub const PGCONNECT_TIMEOUT: &str = "PGCONNECT_TIMEOUT";
+pub(crate) const PGCONNECT_TIMEOUT: &str = "PGCONNECT_TIMEOUT";
 /// libpq: the password file (default `~/.pgpass`).
-pub const PGPASSFILE: &str = "PGPASSFILE";
+pub(crate) const PGPASSFILE: &str = "PGPASSFILE";
 /// The home directory, where `.pgpass` is looked for.
-pub const HOME: &str = "HOME";
+pub(crate) const HOME: &str = "HOME";
 
 /// FDW: foreign server name.
 pub const FDW_NAME: &str = "FDW_NAME";
@@ -80,7 +80,7 @@ pub const GWELLS_DEVDB_BACKEND: &str = "GWELLS_DEVDB_BACKEND";
 /// Tests: admin URL of a server started by `cargo xtask ci`/`test`, shared by every test process.
 pub const GWELLS_TEST_SERVER_URL: &str = "GWELLS_TEST_SERVER_URL";
 /// Set by CI systems: a database test that finds no server fails instead of skipping.
-pub const CI: &str = "CI";
+pub(crate) const CI: &str = "CI";
 /// devdb: where `target/` is (its caches, servers and templates live under it), as cargo's own.
 pub const CARGO_TARGET_DIR: &str = "CARGO_TARGET_DIR";
 /// devdb: searched for PostgreSQL server binaries after `pg_config` and `/usr/lib/postgresql`.

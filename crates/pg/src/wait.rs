@@ -14,8 +14,6 @@ use crate::{Error, Result, Target};
 pub struct WaitProgress<'a> {
     /// Attempts made so far.
     pub attempt: u32,
-    /// Time since the wait began.
-    pub elapsed: Duration,
     /// Time left before the deadline.
     pub remaining: Duration,
     /// Why the last attempt failed.
@@ -58,7 +56,7 @@ pub async fn wait_ready(
                 last: Box::new(error),
             });
         }
-        progress(&WaitProgress { attempt, elapsed: start.elapsed(), remaining, error: &error });
+        progress(&WaitProgress { attempt, remaining, error: &error });
         tokio::time::sleep(pause.min(remaining)).await;
         pause = (pause * 2).min(MAX_PAUSE);
     }

@@ -2,7 +2,7 @@
 //!
 //! The transforms themselves are SQL, in `migrations/gwells/R_replicate*.sql`, so a pod can
 //! still run `SELECT db_replicate_step1(...)` / `db_replicate_step2()` with psql. This crate
-//! runs the same per-table functions ([`replicate`]): it resolves the [`Mode`], refuses to
+//! runs the same per-table functions ([`replicate`]) in the given [`Mode`]: it refuses to
 //! destroy rows replication did not create, holds the tool's advisory lock, turns NOTICEs into
 //! per-table counts, verifies source → staging → application counts and key hashes against
 //! declared rules, and returns a [`Report`]. Into an empty target it takes the bulk [`Path`]:

@@ -35,7 +35,7 @@ pub struct Report {
     /// The path taken.
     pub path: Path,
     /// Why that path (`--bulk`, `the target's replicated tables are empty`, ...).
-    pub path_reason: String,
+    pub(crate) path_reason: String,
     /// `--plan`: staged and compared only; nothing in the application tables changed and
     /// nothing was verified.
     pub plan: bool,
@@ -81,7 +81,7 @@ pub struct TableReport {
     /// Rows in the application table after the run.
     pub loaded: i64,
     /// The count the function's NOTICE reported.
-    pub notice: Option<i64>,
+    pub(crate) notice: Option<i64>,
     /// Rows removed by each declared rule (`status filter`, `children of filtered wells`, ...).
     pub rules: Vec<Rule>,
     /// Rows the status filter rejected (wells) or that belong to rejected wells (children).
@@ -89,9 +89,9 @@ pub struct TableReport {
     /// Children whose legacy well does not exist (full runs only; `None` in a subset run).
     pub orphaned: Option<i64>,
     /// Hash of the expected keys (`well_tag_number` multiset; `bcgs_id` for `bcgs_number`).
-    pub source_hash: String,
+    pub(crate) source_hash: String,
     /// Hash of the same keys in the application table.
-    pub loaded_hash: String,
+    pub(crate) loaded_hash: String,
     /// Seconds the table's step took.
     pub seconds: f64,
     /// `loaded / seconds`.
@@ -129,7 +129,7 @@ pub const EXAMPLES: usize = 10;
 
 impl Changes {
     /// Rows inserted, updated or deleted.
-    pub fn total(&self) -> i64 {
+    pub(crate) fn total(&self) -> i64 {
         self.inserted + self.updated + self.deleted
     }
 }

@@ -16,7 +16,8 @@
 use pg::Target;
 use pg::quote::{ident, qualified};
 
-use crate::{Error, META_SCHEMA};
+use crate::Error;
+use crate::marker::META_SCHEMA;
 
 /// What to keep or drop beyond the application schemas.
 #[derive(Debug, Clone, Default)]
@@ -37,41 +38,41 @@ impl DropOptions {
 
 /// A schema as the plan sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Schema {
+pub(crate) struct Schema {
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// It holds objects of an extension (or belongs to one): never dropped whole.
-    pub has_extension: bool,
+    pub(crate) has_extension: bool,
     /// It holds foreign tables and no other tables or views.
-    pub foreign_only: bool,
+    pub(crate) foreign_only: bool,
 }
 
 /// An object the plan may drop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Object {
+pub(crate) struct Object {
     /// Its schema.
-    pub schema: String,
+    pub(crate) schema: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// The `DROP` keyword: `TABLE`, `VIEW`, `FUNCTION`, `TYPE`, ...
-    pub kind: String,
+    pub(crate) kind: String,
     /// For routines, the identity arguments as the server prints them.
-    pub args: String,
+    pub(crate) args: String,
 }
 
 /// What the catalog holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Inventory {
+pub(crate) struct Inventory {
     /// Non-system schemas.
-    pub schemas: Vec<Schema>,
+    pub(crate) schemas: Vec<Schema>,
     /// Objects in them.
-    pub objects: Vec<Object>,
+    pub(crate) objects: Vec<Object>,
     /// Foreign servers.
-    pub servers: Vec<String>,
+    pub(crate) servers: Vec<String>,
 }
 
 /// Reads the inventory of the database `client` is connected to.
-pub async fn inventory(
+pub(crate) async fn inventory(
     client: &impl tokio_postgres::GenericClient,
 ) -> Result<Inventory, tokio_postgres::Error> {
     let schemas = client
@@ -116,7 +117,10 @@ pub(crate) fn quote(name: &str) -> Result<String, Error> {
 }
 
 /// The statements that drop every application object of `inventory`, in order.
-pub fn plan_drop(inventory: &Inventory, options: &DropOptions) -> Result<Vec<String>, Error> {
+pub(crate) fn plan_drop(
+    inventory: &Inventory,
+    options: &DropOptions,
+) -> Result<Vec<String>, Error> {
     let mut whole = Vec::new();
     let mut each = Vec::new();
     for schema in &inventory.schemas {
@@ -149,7 +153,7 @@ pub fn plan_drop(inventory: &Inventory, options: &DropOptions) -> Result<Vec<Str
 }
 
 /// Drops every application object of `target` in one transaction; returns the statements run.
-pub async fn drop_all(target: &Target, options: &DropOptions) -> Result<Vec<String>, Error> {
+pub(crate) async fn drop_all(target: &Target, options: &DropOptions) -> Result<Vec<String>, Error> {
     let database = target.dbname();
     let pgdb = Error::db(database, "dropping everything");
     let mut conn = pg::connect(target, "gwells-db reset").await?;

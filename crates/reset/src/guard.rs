@@ -3,7 +3,8 @@
 
 use pg::Target;
 
-use crate::{Error, META_SCHEMA, Markers};
+use crate::marker::META_SCHEMA;
+use crate::{Error, Markers};
 
 /// Where the target database lives, as far as the guard cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +33,7 @@ impl Place {
 
 /// Why a reset is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Clearance {
+pub(crate) enum Clearance {
     /// A server this tool started resets freely.
     DevServer,
     /// `--confirm` named the database.
@@ -42,7 +43,11 @@ pub enum Clearance {
 /// The flag part of the guard: a database on a server this tool started passes; any other
 /// needs `confirm` equal to `database`. A `confirm` that names another database is refused
 /// everywhere.
-pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result<Clearance, Error> {
+pub(crate) fn clearance(
+    place: &Place,
+    database: &str,
+    confirm: Option<&str>,
+) -> Result<Clearance, Error> {
     if let Some(given) = confirm
         && given != database
     {
@@ -65,7 +70,7 @@ pub fn clearance(place: &Place, database: &str, confirm: Option<&str>) -> Result
 }
 
 /// The schemas an FDW must not take for its own (`FDW_SCHEMA`): `public` (the migrations'
-/// schema, even while empty), the tool's [`META_SCHEMA`], the system schemas, and every schema
+/// schema, even while empty), the tool's `META_SCHEMA`, the system schemas, and every schema
 /// of `target`'s database that holds tables, materialized views or extension objects. The FDW's
 /// schema holds only foreign tables: setup replaces it and reset keeps it whole, so naming an
 /// application schema would make reset keep the application ("drop 0 statements").
@@ -94,7 +99,7 @@ pub async fn application_schemas(target: &Target) -> Result<Vec<String>, Error> 
 }
 
 /// The marker part of the guard: a protected database is refused, naming the marker.
-pub fn not_protected(database: &str, markers: &Markers) -> Result<(), Error> {
+pub(crate) fn not_protected(database: &str, markers: &Markers) -> Result<(), Error> {
     match &markers.protected {
         None => Ok(()),
         Some(m) => Err(Error::Protected {

@@ -1,6 +1,6 @@
 //! Resetting a database to a clean migrated state, safely, and leaving the markers probes read.
 //!
-//! * [`clearance`] / [`not_protected`]: the guard, pure — a database on a server this tool
+//! * `clearance` / `not_protected`: the guard, pure — a database on a server this tool
 //!   started (it carries devdb's `cluster_name` mark) resets freely, anything else, loopback
 //!   included, needs `--confirm <exact database name>`, and a database carrying the protection
 //!   marker is refused whatever the flags;
@@ -8,7 +8,7 @@
 //!   tool's own that reset never drops. The maintenance marker is committed before anything is
 //!   dropped, so `health` in other sessions sees it, and it records the backend of a session that
 //!   lives as long as the reset: a marker whose session is gone is a reset that was interrupted;
-//! * [`plan_drop`]: every object of the application schemas, read from the catalog (no list of
+//! * `plan_drop`: every object of the application schemas, read from the catalog (no list of
 //!   table names), as `DROP ... IF EXISTS ... CASCADE` statements, run in one transaction;
 //!   extensions, the tool's schema and (unless asked) the FDW's server and schema are kept;
 //! * [`run`]: guard, marker, drop, then the caller's phases (migrate, codes, FDW, ...), each
@@ -30,10 +30,10 @@ mod phase;
 mod run;
 mod template;
 
-pub use drop::{DropOptions, Inventory, drop_all, inventory, plan_drop};
+pub use drop::DropOptions;
 pub use error::{BoxError, Error};
-pub use guard::{Clearance, Place, application_schemas, clearance, not_protected};
-pub use marker::{META_SCHEMA, Marker, Markers, markers, set_protected};
+pub use guard::{Place, application_schemas};
+pub use marker::{Marker, Markers, markers, set_protected};
 pub use phase::{Phase, PhaseReport};
 pub use run::{Left, Options, run};
-pub use template::{Kept, Template, kept, lost};
+pub use template::{Kept, Template};

@@ -11,7 +11,7 @@ use pg::{Conn, Target};
 use crate::Error;
 
 /// The tool's schema, never dropped by reset.
-pub const META_SCHEMA: &str = "gwells_db_meta";
+pub(crate) const META_SCHEMA: &str = "gwells_db_meta";
 
 /// One marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct Marker {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Markers {
     /// Reset refuses the database.
-    pub protected: Option<Marker>,
+    pub(crate) protected: Option<Marker>,
     /// A reset is running (or was interrupted, when not `live`).
     pub maintenance: Option<Marker>,
 }
@@ -157,7 +157,7 @@ impl Maintenance {
         ensure_meta(&conn, database).await?;
         // One read for both refusals: a protected database, a reset already running.
         let markers = read(&conn, database).await?;
-        crate::not_protected(database, &markers)?;
+        crate::guard::not_protected(database, &markers)?;
         if let Some(m) = markers.maintenance
             && m.live
         {

@@ -5,10 +5,12 @@ use std::time::Instant;
 
 use pg::Target;
 
+use crate::drop::drop_all;
+use crate::guard::clearance;
 use crate::marker::Maintenance;
 use crate::phase::{Phase, PhaseReport, report};
 use crate::template::{Outcome, Template, replace};
-use crate::{DropOptions, Error, Place, clearance, drop_all};
+use crate::{DropOptions, Error, Place};
 
 /// What the reset is allowed to do and who it says it is.
 #[derive(Debug, Clone)]

@@ -33,9 +33,11 @@ use std::time::{Duration, Instant};
 use pg::Target;
 
 use crate::drop::quote;
+use crate::drop::{Inventory, inventory};
+use crate::marker::META_SCHEMA;
 use crate::marker::{self, Maintenance};
 use crate::phase::{PhaseFuture, PhaseReport, report};
-use crate::{BoxError, DropOptions, Error, META_SCHEMA, inventory};
+use crate::{BoxError, DropOptions, Error};
 
 /// The template path of a reset: where the template lives and what it stands for.
 pub struct Template {
@@ -94,8 +96,8 @@ impl fmt::Display for Kept {
 
 /// What a cold reset with `options` would keep of a database holding `inventory`, `extensions`
 /// and the database-level `others`.
-pub fn kept(
-    inventory: &crate::Inventory,
+pub(crate) fn kept(
+    inventory: &Inventory,
     extensions: &[String],
     others: &[String],
     options: &DropOptions,
@@ -115,7 +117,11 @@ pub fn kept(
 }
 
 /// What the target would lose by the swap: kept there, absent from the clone, not re-created.
-pub fn lost(target: &BTreeSet<Kept>, clone: &BTreeSet<Kept>, recreated: &[Kept]) -> Vec<Kept> {
+pub(crate) fn lost(
+    target: &BTreeSet<Kept>,
+    clone: &BTreeSet<Kept>,
+    recreated: &[Kept],
+) -> Vec<Kept> {
     target.iter().filter(|k| !clone.contains(k) && !recreated.contains(k)).cloned().collect()
 }
 
@@ -367,8 +373,8 @@ mod tests {
     use super::*;
     use crate::drop::Schema;
 
-    fn inventory() -> crate::Inventory {
-        crate::Inventory {
+    fn inventory() -> Inventory {
+        Inventory {
             schemas: vec![
                 Schema { name: "gwells_db_meta".into(), has_extension: false, foreign_only: false },
                 Schema { name: "public".into(), has_extension: true, foreign_only: false },

@@ -22,7 +22,7 @@ pub enum Contents {
 
 impl Contents {
     /// The template's label (its name is `gwells_tpl_<label>_<key>`).
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Contents::Migrated => "migrated",
             Contents::Coded => "coded",

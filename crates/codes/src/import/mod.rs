@@ -34,11 +34,11 @@ pub struct ImportReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Defect {
     /// The file, relative to the import folder (`registries/registries_status_code.csv`).
-    pub file: String,
+    pub(crate) file: String,
     /// The line (the header is line 1).
-    pub line: u64,
+    pub(crate) line: u64,
     /// What is wrong and what the import made of it.
-    pub what: String,
+    pub(crate) what: String,
 }
 
 impl fmt::Display for Defect {
