@@ -23,7 +23,7 @@ impl Catalog {
 
 /// Reads the catalog for `tables` (names in the current schema).
 pub(crate) async fn read(client: &impl GenericClient, tables: &[String]) -> Result<Catalog, Error> {
-    let db = crate::error::db("reading the code tables' columns, keys and foreign keys");
+    let db = pg::report::doing("reading the code tables' columns, keys and foreign keys");
     // Three catalog queries in one round trip (tokio-postgres pipelines concurrent queries).
     let (columns, key_rows, fk_rows) = futures_util::future::try_join3(
         client.query(include_str!("columns.sql"), &[&tables]),

@@ -10,10 +10,10 @@ use std::path::Path;
 use futures_util::TryStreamExt;
 
 use crate::catalog;
-use crate::error::db;
 use crate::load::ident;
 use crate::schema::ColumnType;
 use crate::{Error, check};
+use pg::report::doing;
 
 /// What to dump.
 #[derive(Debug, Clone, Default)]
@@ -53,10 +53,10 @@ pub async fn dump_dir(
         .read_only(true)
         .start()
         .await
-        .map_err(db("beginning the dump's snapshot"))?;
+        .map_err(doing("beginning the dump's snapshot"))?;
     tx.batch_execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1")
         .await
-        .map_err(db("setting up the session"))?;
+        .map_err(doing("setting up the session"))?;
     let catalog = catalog::read(&tx, &names).await?;
     let mut out = Vec::new();
     for name in &names {
@@ -87,16 +87,16 @@ pub async fn dump_dir(
             "COPY (SELECT {cols} FROM {}{order_by}) TO STDOUT (FORMAT csv, HEADER)",
             ident(name)?
         );
-        let stream = tx.copy_out(&sql).await.map_err(db(format!("copying `{name}` out")))?;
+        let stream = tx.copy_out(&sql).await.map_err(doing(format!("copying `{name}` out")))?;
         let mut stream = std::pin::pin!(stream);
         let mut bytes = Vec::new();
         while let Some(chunk) =
-            stream.try_next().await.map_err(db(format!("copying `{name}` out")))?
+            stream.try_next().await.map_err(doing(format!("copying `{name}` out")))?
         {
             bytes.extend_from_slice(&chunk);
         }
         out.push((name.clone(), bytes));
     }
-    tx.commit().await.map_err(db("ending the dump's transaction"))?;
+    tx.commit().await.map_err(doing("ending the dump's transaction"))?;
     Ok(out)
 }

@@ -84,13 +84,9 @@ pub enum Error {
     #[error("{}", ReferenceList(references))]
     Referenced { references: Vec<Reference> },
 
-    /// The database refused a statement; `doing` says what it was for.
-    #[error("{doing}")]
-    Db {
-        doing: String,
-        #[source]
-        source: pg::ServerError,
-    },
+    /// A statement failed; it says what it was for.
+    #[error(transparent)]
+    Db(#[from] pg::report::Failed),
 
     /// Connecting or locking.
     #[error(transparent)]
@@ -116,7 +112,7 @@ impl pg::report::Classify for Error {
             | Error::NoTable { .. }
             | Error::Invalid { .. }
             | Error::Referenced { .. } => true,
-            Error::Io { .. } | Error::Db { .. } => false,
+            Error::Io { .. } | Error::Db(_) => false,
             Error::Pg(e) => e.is_bad_input(),
         }
     }
@@ -174,10 +170,4 @@ impl Error {
             other => vec![other],
         }
     }
-}
-
-/// Wraps a database error with what was being done.
-pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
-    let doing = doing.into();
-    move |source| Error::Db { doing, source: source.into() }
 }

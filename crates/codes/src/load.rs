@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use crate::catalog::{self, Catalog};
 use crate::check::{self, CheckReport};
-use crate::error::db;
 use crate::order::load_order;
 use crate::schema::{self, ForeignKey, TableSchema};
 use crate::table::CodeTable;
@@ -21,6 +20,7 @@ use crate::{Error, Reference};
 use bytes::Bytes;
 use futures_util::SinkExt;
 use pg::quote;
+use pg::report::doing;
 
 /// Called after each table is loaded with the table, how many are done, and how many in all.
 pub(crate) type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
@@ -124,7 +124,7 @@ pub async fn load_dir(
         pg::connect(target, "gwells-db codes load"),
     )
     .await?;
-    let tx = conn.transaction().await.map_err(db("beginning the load's transaction"))?;
+    let tx = conn.transaction().await.map_err(doing("beginning the load's transaction"))?;
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let catalog = catalog::read(&tx, &names).await?;
     let problems = live_problems(&tables, &catalog);
@@ -133,7 +133,7 @@ pub async fn load_dir(
     }
     let order = load_order(&names, &catalog.fks);
     let report = apply(&tx, &tables, &catalog, &order, options).await?;
-    tx.commit().await.map_err(db("committing the load"))?;
+    tx.commit().await.map_err(doing("committing the load"))?;
     lock.release().await?;
     Ok(report)
 }
@@ -168,7 +168,7 @@ pub async fn loaded(target: &pg::Target, dir: &Path) -> Result<Vec<Loaded>, Erro
                 let row = conn
                     .query_one(&sql, &[])
                     .await
-                    .map_err(db(format!("counting the rows of `{}`", t.name)))?;
+                    .map_err(doing(format!("counting the rows of `{}`", t.name)))?;
                 Some(row.get(0))
             }
         };
@@ -346,7 +346,7 @@ async fn apply(
         "CREATE TEMP TABLE codes_stage (tbl int NOT NULL, v text[] NOT NULL) ON COMMIT DROP",
     )
     .await
-    .map_err(db("staging the CSV rows"))?;
+    .map_err(doing("staging the CSV rows"))?;
     let mut data = String::new();
     for (table, _, i) in &work {
         encode(*i, table, &mut data);
@@ -354,10 +354,10 @@ async fn apply(
     let sink = tx
         .copy_in("COPY pg_temp.codes_stage (tbl, v) FROM STDIN (FORMAT csv)")
         .await
-        .map_err(db("staging the CSV rows"))?;
+        .map_err(doing("staging the CSV rows"))?;
     let mut sink = std::pin::pin!(sink);
-    sink.send(Bytes::from(data)).await.map_err(db("staging the CSV rows"))?;
-    sink.as_mut().finish().await.map_err(db("staging the CSV rows"))?;
+    sink.send(Bytes::from(data)).await.map_err(doing("staging the CSV rows"))?;
+    sink.as_mut().finish().await.map_err(doing("staging the CSV rows"))?;
 
     // Every upsert is sent at once: tokio-postgres pipelines them in this order (parents
     // first), so the whole diff costs one round trip instead of one per table.
@@ -377,7 +377,7 @@ async fn apply(
                 let row = tx
                     .query_one(sql.as_str(), &[])
                     .await
-                    .map_err(db(format!("upserting the rows of `{}`", table.name)))?;
+                    .map_err(doing(format!("upserting the rows of `{}`", table.name)))?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if let Some(progress) = &options.progress {
                     progress(&table.name, n, total);
@@ -419,7 +419,7 @@ async fn apply(
         let mut found = Vec::new();
         for fk in catalog.fks.iter().filter(|fk| fk.to_table == table.name) {
             let sql = references_sql(schema, *index, fk)?;
-            for row in tx.query(&sql, &[]).await.map_err(db(format!(
+            for row in tx.query(&sql, &[]).await.map_err(doing(format!(
                 "finding rows of `{}` that reference removed codes",
                 fk.from_table
             )))? {
@@ -449,7 +449,7 @@ async fn apply(
             let n = tx
                 .execute(delete.as_str(), &[])
                 .await
-                .map_err(db(format!("deleting the removed rows of `{}`", table.name)))?;
+                .map_err(doing(format!("deleting the removed rows of `{}`", table.name)))?;
             reports[i].deleted = n;
         }
         references.extend(found);

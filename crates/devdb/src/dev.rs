@@ -3,6 +3,7 @@
 //! Its record is the lease `target/devdb/dev.json`; `target/devdb/dev.lock` serialises two
 //! `db up` racing each other. A lease whose server no longer answers is replaced.
 
+use pg::report::doing;
 use std::fs;
 use std::path::PathBuf;
 
@@ -105,11 +106,11 @@ pub async fn dev_server_up(options: &DevOptions) -> Result<Server> {
     let exists = conn
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DEV_DATABASE])
         .await
-        .map_err(Error::db("looking for the dev database"))?;
+        .map_err(doing("looking for the dev database"))?;
     if exists.is_none() {
         conn.batch_execute(&format!("CREATE DATABASE {DEV_DATABASE}"))
             .await
-            .map_err(Error::db("creating the dev database"))?;
+            .map_err(doing("creating the dev database"))?;
     }
     let lease = Lease {
         record: server.record().clone(),

@@ -6,6 +6,7 @@
 //! fails fast with a hint. The container's lifetime belongs to the registry (labels + record),
 //! not to the handle's `Drop`, which needs a runtime and cannot outlive a killed process.
 
+use pg::report::doing;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -155,7 +156,7 @@ async fn wait_for_connection(target: &Target) -> Result<String> {
                 let version: String = conn
                     .query_one("SHOW server_version", &[])
                     .await
-                    .map_err(Error::db("reading the server's version"))?
+                    .map_err(doing("reading the server's version"))?
                     .get(0);
                 return Ok(version.split_whitespace().next().unwrap_or("").to_string());
             }

@@ -66,13 +66,9 @@ pub enum Error {
     #[error(transparent)]
     Pg(#[from] pg::Error),
 
-    /// A statement failed; `doing` says what it was for.
-    #[error("{doing}")]
-    Db {
-        doing: String,
-        #[source]
-        source: pg::ServerError,
-    },
+    /// A statement failed; it says what it was for.
+    #[error(transparent)]
+    Db(#[from] pg::report::Failed),
 }
 
 /// Whether the settings are to blame (exit code 2): an unknown backend. A missing server,
@@ -90,18 +86,13 @@ impl pg::report::Classify for Error {
             | Error::Start { .. }
             | Error::Io { .. }
             | Error::Template { .. }
-            | Error::Db { .. } => false,
+            | Error::Db(_) => false,
             Error::Pg(e) => e.is_bad_input(),
         }
     }
 }
 
 impl Error {
-    pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
-        let doing = doing.into();
-        move |source| Error::Db { doing, source: source.into() }
-    }
-
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }

@@ -5,6 +5,7 @@
 //! a template after it is built, because one session on it makes every clone wait 5 s and fail.
 //! Older templates of the same label and unfinished builds are dropped under the same lock.
 
+use pg::report::doing;
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -90,7 +91,7 @@ where
     let version: String = conn
         .query_one("SHOW server_version", &[])
         .await
-        .map_err(Error::db("reading the server's version"))?
+        .map_err(doing("reading the server's version"))?
         .get(0);
     let key = spec.key(&version)?;
     let prefix = format!("gwells_tpl_{}_", spec.label_part());
@@ -115,7 +116,7 @@ where
             &[&prefix, &name],
         )
         .await
-        .map_err(Error::db("listing stale template builds"))?;
+        .map_err(doing("listing stale template builds"))?;
     for row in stale {
         let old: String = row.get(0);
         drop_database(admin, &old).await?;
@@ -123,7 +124,7 @@ where
     let scratch = format!("gwells_bld_{key}_{}", std::process::id());
     conn.batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", quote(&scratch)?))
         .await
-        .map_err(Error::db("creating the template's build database"))?;
+        .map_err(doing("creating the template's build database"))?;
     if let Err(source) = build(admin.with_dbname(&scratch)).await {
         drop_database(admin, &scratch).await?;
         return Err(Error::Template { name, source });
@@ -135,7 +136,7 @@ where
             &[&scratch],
         )
         .await
-        .map_err(Error::db("ending the build's sessions"))?;
+        .map_err(doing("ending the build's sessions"))?;
         match conn
             .batch_execute(&format!(
                 "ALTER DATABASE {} RENAME TO {}",
@@ -146,7 +147,7 @@ where
         {
             Ok(()) => break,
             Err(_) if attempt < 50 => tokio::time::sleep(Duration::from_millis(20)).await,
-            Err(e) => return Err(Error::db("renaming the build to the template")(e)),
+            Err(e) => return Err(doing("renaming the build to the template")(e).into()),
         }
     }
     conn.batch_execute(&format!(
@@ -154,7 +155,7 @@ where
         quote(&name)?
     ))
     .await
-    .map_err(Error::db("marking the template"))?;
+    .map_err(doing("marking the template"))?;
     lock.release().await?;
     Ok(name)
 }
@@ -163,7 +164,7 @@ async fn is_template(conn: &pg::Conn, name: &str) -> Result<bool> {
     let row = conn
         .query_opt("SELECT datistemplate FROM pg_database WHERE datname = $1", &[&name])
         .await
-        .map_err(Error::db("looking for the template"))?;
+        .map_err(doing("looking for the template"))?;
     Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
 }
 
@@ -172,7 +173,7 @@ pub async fn clone_database(admin: &Target, template: &str, name: &str) -> Resul
     let conn = pg::connect(admin, "gwells-db devdb").await?;
     conn.batch_execute(&format!("CREATE DATABASE {} TEMPLATE {}", quote(name)?, quote(template)?))
         .await
-        .map_err(Error::db("cloning the template"))?;
+        .map_err(doing("cloning the template"))?;
     Ok(())
 }
 
@@ -184,11 +185,11 @@ pub async fn drop_database(admin: &Target, name: &str) -> Result<()> {
     if is_tpl {
         conn.batch_execute(&format!("ALTER DATABASE {q} WITH IS_TEMPLATE false"))
             .await
-            .map_err(Error::db("unmarking the template"))?;
+            .map_err(doing("unmarking the template"))?;
     }
     conn.batch_execute(&format!("DROP DATABASE IF EXISTS {q} WITH (FORCE)"))
         .await
-        .map_err(Error::db("dropping the database"))?;
+        .map_err(doing("dropping the database"))?;
     Ok(())
 }
 

@@ -12,7 +12,9 @@ use futures_util::StreamExt;
 use pg::{Conn, Lock, LockOptions, Target};
 
 use crate::checksum;
-use crate::error::{Error, Result, db};
+use pg::report::doing;
+
+use crate::error::{Error, Result};
 use crate::ledger::{self, Meta};
 use crate::plan::{self, Ledger, Status, Step, check_down_files};
 use crate::source::{Key, Migration, Source, load};
@@ -257,9 +259,9 @@ pub async fn accept_checksum(
     let previous = ledger_now.meta.get(&key).map(|meta| meta.checksum.clone());
     let accepted = Accepted { key, previous, checksum: m.checksum.clone() };
     if accepted.changed() {
-        let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
+        let tx = conn.transaction().await.map_err(doing("cannot begin a transaction"))?;
         ledger::accept(&tx, &accepted).await?;
-        tx.commit().await.map_err(db("cannot commit"))?;
+        tx.commit().await.map_err(doing("cannot commit"))?;
     }
     lock.release().await?;
     Ok(accepted)
@@ -287,7 +289,8 @@ async fn set_lock_timeout(
 ) -> Result<()> {
     // A literal built from a number: nothing from the user reaches this text.
     let sql = format!("SET {scope} lock_timeout = '{}ms'", timeout.as_millis());
-    client.batch_execute(&sql).await.map_err(db("cannot set `lock_timeout`"))
+    client.batch_execute(&sql).await.map_err(doing("cannot set `lock_timeout`"))?;
+    Ok(())
 }
 
 /// The rows a forward migration writes: every replaced migration, then itself (as Django
@@ -319,7 +322,7 @@ async fn in_transaction<'k>(
     options: &Options,
 ) -> Result<Duration> {
     let started = Instant::now();
-    let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
+    let tx = conn.transaction().await.map_err(doing("cannot begin a transaction"))?;
     set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if !options.fake {
         execute_script(tx.client(), script.sql)
@@ -340,7 +343,7 @@ async fn in_transaction<'k>(
         error: None,
     };
     ledger::upsert_meta(&tx, &meta).await?;
-    tx.commit().await.map_err(db("cannot commit"))?;
+    tx.commit().await.map_err(doing("cannot commit"))?;
     Ok(duration)
 }
 
@@ -401,17 +404,18 @@ async fn apply_statements(
             ledger::upsert_meta(&**conn, &progress(i + 1, None, started)).await?;
         }
     }
-    conn.batch_execute("RESET lock_timeout").await.map_err(db("cannot reset `lock_timeout`"))?;
-    let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
+    conn.batch_execute("RESET lock_timeout").await.map_err(doing("cannot reset `lock_timeout`"))?;
+    let tx = conn.transaction().await.map_err(doing("cannot begin a transaction"))?;
     for key in rows_of(m) {
         ledger::insert_row(&tx, key).await?;
     }
     ledger::upsert_meta(&tx, &progress(n, None, Instant::now())).await?;
-    tx.commit().await.map_err(db("cannot commit"))
+    tx.commit().await.map_err(doing("cannot commit"))?;
+    Ok(())
 }
 
 async fn unapply(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()> {
-    let tx = conn.transaction().await.map_err(db("cannot begin a transaction"))?;
+    let tx = conn.transaction().await.map_err(doing("cannot begin a transaction"))?;
     set_lock_timeout(&tx, options.lock_timeout, "LOCAL").await?;
     if let (false, Some((path, sql))) = (options.fake, &m.down) {
         execute_script(tx.client(), sql)
@@ -421,7 +425,8 @@ async fn unapply(conn: &mut Conn, m: &Migration, options: &Options) -> Result<()
     for key in rows_of(m) {
         ledger::delete_rows(&tx, key).await?;
     }
-    tx.commit().await.map_err(db("cannot commit"))
+    tx.commit().await.map_err(doing("cannot commit"))?;
+    Ok(())
 }
 
 /// Runs a whole script as one simple query, as `batch_execute` does. On failure it also says

@@ -130,13 +130,9 @@ pub enum Error {
     #[error(transparent)]
     Pg(#[from] pg::Error),
 
-    /// Any other database error, with what was being done.
-    #[error("{doing}")]
-    Db {
-        doing: String,
-        #[source]
-        source: pg::ServerError,
-    },
+    /// A statement failed; it says what it was for.
+    #[error(transparent)]
+    Db(#[from] pg::report::Failed),
 }
 
 /// Whether the files, the arguments or the database's recorded history are to blame (exit
@@ -166,7 +162,7 @@ impl pg::report::Classify for Error {
             | Error::Inconsistent { .. }
             | Error::Failed { .. }
             | Error::StatementFailed { .. }
-            | Error::Db { .. } => false,
+            | Error::Db(_) => false,
             Error::Pg(e) => e.is_bad_input(),
         }
     }
@@ -183,11 +179,6 @@ fn applied_before(k: usize) -> String {
 
 /// Result type of this crate.
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Wraps a database error with what was being done.
-pub(crate) fn db(doing: &str) -> impl FnOnce(tokio_postgres::Error) -> Error + '_ {
-    move |source| Error::Db { doing: doing.to_string(), source: source.into() }
-}
 
 #[cfg(test)]
 mod tests {

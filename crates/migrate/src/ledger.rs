@@ -13,7 +13,9 @@ use std::time::Duration;
 use tokio_postgres::GenericClient;
 
 use crate::apply::Accepted;
-use crate::error::{Result, db};
+use pg::report::doing;
+
+use crate::error::Result;
 use crate::plan::{Ledger, MetaRow};
 use crate::source::Key;
 
@@ -27,12 +29,13 @@ pub(crate) const LEGACY_TABLE: &str = "public.gwells_db_migration";
 
 /// Creates whichever ledger table is missing. Call under the lock.
 pub(crate) async fn ensure(client: &impl GenericClient) -> Result<()> {
-    client.batch_execute(DDL).await.map_err(db("cannot create the ledger tables"))
+    client.batch_execute(DDL).await.map_err(doing("cannot create the ledger tables"))?;
+    Ok(())
 }
 
 /// Both ledgers; empty when the tables do not exist yet (nothing is created here).
 pub(crate) async fn read(client: &impl GenericClient) -> Result<Ledger> {
-    let doing = "cannot read the ledger";
+    let what = "cannot read the ledger";
     let exists = client
         .query_one(
             "SELECT to_regclass('django_migrations') IS NOT NULL,
@@ -41,13 +44,13 @@ pub(crate) async fn read(client: &impl GenericClient) -> Result<Ledger> {
             &[],
         )
         .await
-        .map_err(db(doing))?;
+        .map_err(doing(what))?;
     let mut ledger = Ledger::default();
     if exists.get::<_, bool>(0) {
         let rows = client
             .query("SELECT app::text, name::text FROM django_migrations", &[])
             .await
-            .map_err(db(doing))?;
+            .map_err(doing(what))?;
         ledger.rows =
             rows.iter().map(|r| Key::new(r.get::<_, String>(0), r.get::<_, String>(1))).collect();
     }
@@ -68,7 +71,7 @@ pub(crate) async fn read(client: &impl GenericClient) -> Result<Ledger> {
                 &[],
             )
             .await
-            .map_err(db(doing))?;
+            .map_err(doing(what))?;
         for r in rows {
             let (done, total): (Option<i32>, Option<i32>) = (r.get(3), r.get(4));
             let partial = match (done, total) {
@@ -92,18 +95,18 @@ pub(crate) async fn insert_row(client: &impl GenericClient, key: &Key) -> Result
             &[&key.app, &key.name],
         )
         .await
-        .map_err(db(&format!("cannot record `{key}` in `django_migrations`")))?;
+        .map_err(doing(&format!("cannot record `{key}` in `django_migrations`")))?;
     Ok(())
 }
 
 /// Deletes every row of `key` from both ledgers (Django's `record_unapplied` deletes all).
 pub(crate) async fn delete_rows(client: &impl GenericClient, key: &Key) -> Result<()> {
-    let doing = format!("cannot unrecord `{key}`");
+    let what = format!("cannot unrecord `{key}`");
     for sql in [
         "DELETE FROM django_migrations WHERE app = $1 AND name = $2",
         "DELETE FROM gwells_db.migration WHERE app = $1 AND name = $2",
     ] {
-        client.execute(sql, &[&key.app, &key.name]).await.map_err(db(&doing))?;
+        client.execute(sql, &[&key.app, &key.name]).await.map_err(doing(&what))?;
     }
     Ok(())
 }
@@ -156,7 +159,7 @@ pub(crate) async fn upsert_meta(client: &impl GenericClient, meta: &Meta<'_>) ->
             ],
         )
         .await
-        .map_err(db(&format!("cannot record `{}` in `gwells_db.migration`", meta.key)))?;
+        .map_err(doing(&format!("cannot record `{}` in `gwells_db.migration`", meta.key)))?;
     Ok(())
 }
 
@@ -173,7 +176,7 @@ pub(crate) async fn replace_checksum(
             &[&key.app, &key.name, &from, &to],
         )
         .await
-        .map_err(db(&format!("cannot update the checksum of `{key}`")))?;
+        .map_err(doing(&format!("cannot update the checksum of `{key}`")))?;
     Ok(n > 0)
 }
 
@@ -181,8 +184,8 @@ pub(crate) async fn replace_checksum(
 /// for a migration Django applied, with its applied time and no duration).
 pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> Result<()> {
     let key = &accepted.key;
-    let doing = format!("cannot record the accepted checksum of `{key}`");
-    client.batch_execute(include_str!("accepted.sql")).await.map_err(db(&doing))?;
+    let what = format!("cannot record the accepted checksum of `{key}`");
+    client.batch_execute(include_str!("accepted.sql")).await.map_err(doing(&what))?;
     client
         .execute(
             "INSERT INTO gwells_db.accepted_checksum
@@ -197,7 +200,7 @@ pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> 
             ],
         )
         .await
-        .map_err(db(&doing))?;
+        .map_err(doing(&what))?;
     let version = env!("CARGO_PKG_VERSION");
     let changed = if accepted.previous.is_some() {
         client
@@ -218,6 +221,6 @@ pub(crate) async fn accept(client: &impl GenericClient, accepted: &Accepted) -> 
             )
             .await
     };
-    changed.map_err(db(&doing))?;
+    changed.map_err(doing(&what))?;
     Ok(())
 }

@@ -91,7 +91,7 @@ impl Conn {
             .client
             .query_one("SELECT pg_backend_pid()", &[])
             .await
-            .map_err(crate::error::db("reading the session's backend pid"))?;
+            .map_err(crate::report::doing("reading the session's backend pid"))?;
         Ok(row.get(0))
     }
 }

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use crate::report::ServerError;
+use crate::report::{Failed, ServerError};
 
 /// Everything that can go wrong in the shared plumbing.
 #[derive(Debug, thiserror::Error)]
@@ -58,13 +58,9 @@ pub enum Error {
     )]
     LockTimeout { database: String, waited: Duration, holder: String },
 
-    /// A statement failed; `doing` says what it was for ("taking the gwells-db lock").
-    #[error("{doing}")]
-    Db {
-        doing: &'static str,
-        #[source]
-        source: ServerError,
-    },
+    /// A statement failed; it says what it was for ("taking the gwells-db lock").
+    #[error(transparent)]
+    Db(#[from] Failed),
 }
 
 /// Whether the input is to blame (exit code 2): a URL, a variable or a TLS root file that is
@@ -81,12 +77,7 @@ impl crate::report::Classify for Error {
             | Error::Tls { .. }
             | Error::NotReady { .. }
             | Error::LockTimeout { .. }
-            | Error::Db { .. } => false,
+            | Error::Db(_) => false,
         }
     }
-}
-
-/// Wraps a database error with what was being done.
-pub(crate) fn db(doing: &'static str) -> impl FnOnce(tokio_postgres::Error) -> Error {
-    move |source| Error::Db { doing, source: source.into() }
 }

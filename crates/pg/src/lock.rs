@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::db;
+use crate::report::doing;
 use crate::{Conn, Error, Result, Target, connect};
 
 /// The key, in `pg_locks` as classid `0x6777656c`, objid `0x6c736462` ("gwellsdb").
@@ -45,7 +45,7 @@ impl Lock {
             let got: bool = conn
                 .query_one("SELECT pg_try_advisory_lock($1)", &[&KEY])
                 .await
-                .map_err(db("taking the gwells-db lock"))?
+                .map_err(doing("taking the gwells-db lock"))?
                 .get(0);
             if got {
                 return Ok(Lock { conn });
@@ -72,7 +72,7 @@ impl Lock {
         self.conn
             .execute("SELECT pg_advisory_unlock($1)", &[&KEY])
             .await
-            .map_err(db("releasing the gwells-db lock"))?;
+            .map_err(doing("releasing the gwells-db lock"))?;
         Ok(())
     }
 }
@@ -91,7 +91,7 @@ async fn describe_holder(conn: &Conn) -> Result<String> {
             &[&((KEY >> 32) as u32), &(KEY as u32)],
         )
         .await
-        .map_err(db("reading who holds the gwells-db lock"))?;
+        .map_err(doing("reading who holds the gwells-db lock"))?;
     let Some(row) = rows.first() else {
         return Ok("a session that has just released it".to_string());
     };

@@ -17,6 +17,6 @@ pub async fn is_devdb_server(target: &Target) -> Result<bool> {
     let row = conn
         .query_one("SELECT current_setting('cluster_name') = 'gwells-devdb'", &[])
         .await
-        .map_err(crate::error::db("reading the server's cluster_name"))?;
+        .map_err(crate::report::doing("reading the server's cluster_name"))?;
     Ok(row.get(0))
 }

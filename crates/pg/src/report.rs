@@ -94,6 +94,23 @@ pub fn list_item(item: &dyn fmt::Display) -> String {
     out
 }
 
+/// A statement that failed and what it was for: the `Db` variant of the crates' errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{doing}")]
+pub struct Failed {
+    /// What the statement was for: "beginning the load's transaction".
+    pub doing: String,
+    /// The server's error.
+    #[source]
+    pub source: ServerError,
+}
+
+/// Wraps a server error with what the statement was for (`.map_err(doing("…"))?`).
+pub fn doing(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Failed {
+    let doing = doing.into();
+    move |e| Failed { doing, source: e.into() }
+}
+
 /// A database or connection error as one line that ends an error chain: the server's message,
 /// its SQLSTATE and detail (see [`describe`]). The original stays available for its code.
 #[derive(Debug)]

@@ -49,5 +49,5 @@ pub async fn stash_secret(tx: &Transaction<'_>, secret: &Secret) -> crate::Resul
 }
 
 fn stashing(source: tokio_postgres::Error) -> crate::Error {
-    crate::error::db("stashing a secret for the transaction")(source)
+    crate::report::doing("stashing a secret for the transaction")(source).into()
 }

@@ -76,15 +76,9 @@ pub enum Error {
     /// Connecting, locking, ...
     #[error(transparent)]
     Pg(#[from] pg::Error),
-    /// A statement outside any step; `doing` says what it was for.
-    #[error("{doing}")]
-    Db {
-        /// What the statement was for.
-        doing: String,
-        /// The database error.
-        #[source]
-        source: pg::ServerError,
-    },
+    /// A statement failed; it says what it was for.
+    #[error(transparent)]
+    Db(#[from] pg::report::Failed),
     /// A name that cannot be quoted.
     #[error("cannot quote `{name}`")]
     Quote {
@@ -116,7 +110,7 @@ impl pg::report::Classify for Error {
             | Error::Blocked { .. }
             | Error::Step { .. }
             | Error::Restore { .. }
-            | Error::Db { .. }
+            | Error::Db(_)
             | Error::Quote { .. }
             | Error::Report { .. } => false,
             Error::Pg(e) => e.is_bad_input(),
@@ -143,10 +137,5 @@ impl Error {
             }
             Error::Step { step, source: source.into() }
         }
-    }
-
-    pub(crate) fn db(doing: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> Error {
-        let doing = doing.into();
-        move |source| Error::Db { doing, source: source.into() }
     }
 }

@@ -8,6 +8,7 @@
 //! same transaction sets the reloaded tables' keys and indexes aside for the load and restores
 //! them afterwards (`keys`), so a kill cannot leave a table without its constraints either.
 
+use pg::report::doing;
 use std::time::{Duration, Instant};
 
 use pg::{Notice, Target};
@@ -211,10 +212,8 @@ pub async fn replicate(
         (report.path, report.path_reason) = (path, reason.to_string());
         report.tables.clear();
         let mut run = Run { notices: &mut notices, subset_ind, report: &mut report, on: &mut *on };
-        let tx = client
-            .transaction()
-            .await
-            .map_err(Error::db("beginning the replication's transaction"))?;
+        let tx =
+            client.transaction().await.map_err(doing("beginning the replication's transaction"))?;
         if path == Path::Bulk {
             run.bulk(&tx, options).await?;
         } else {
