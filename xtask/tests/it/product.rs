@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use devdb::TestDb;
 
-use crate::support::{copy_dir, root, text, xtask};
+use crate::support::{copy_dir, output, root, text, xtask};
 
 /// The release binary, copied into a fresh folder outside the workspace (`None`: not built, and
 /// not under CI, which builds it first in `.ci/run`).
@@ -212,12 +212,9 @@ async fn a_report_that_cannot_be_written_is_a_warning_after_the_table() {
     // Below a regular file no folder can be made, not even by root.
     let file = tempfile::NamedTempFile::new().expect("tempfile");
     let dir = file.path().join("reports");
-    let out = xtask()
-        .args(["replicate", "--full", "--report-dir"])
-        .arg(&dir)
-        .env(pg::vars::DATABASE_URL, target.target().url_with_password())
-        .output()
-        .expect("run xtask");
+    let url = target.target().url_with_password();
+    let args = ["replicate", "--full", "--report-dir", dir.to_str().expect("a UTF-8 path")];
+    let out = output(&xtask(args, &[(pg::vars::DATABASE_URL, &url)])).expect("run xtask");
     let (err, table) = (text(&out.stderr), text(&out.stdout));
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(table.contains("verified") && table.contains("well"), "no table: {table}");
