@@ -11,7 +11,7 @@ use std::process::Output;
 
 use devdb::{Backend, Server, ServerOptions};
 
-use crate::support::{text, xtask};
+use crate::support::{output, text, xtask};
 
 /// The role the test logs in as, with its right password.
 const ROLE: &str = "gwells_causes";
@@ -57,7 +57,7 @@ fn url_of(server: &Server, password: &str, database: &str) -> String {
 }
 
 fn with_url(args: &[&str], url: &str) -> Output {
-    xtask().args(args).env(pg::vars::DATABASE_URL, url).output().expect("run xtask")
+    output(&xtask(args, &[(pg::vars::DATABASE_URL, url)])).expect("run xtask")
 }
 
 /// `health` and `health --json` both name `cause`, and exit 1.
@@ -111,12 +111,10 @@ async fn reset_with_a_wrong_password_reports_it_and_suggests_no_restart() {
     // of this test's own says that `server` is the dev server.
     let dir = tempfile::tempdir().expect("tempdir");
     lease(dir.path(), &server);
-    let out = xtask()
-        .arg("reset")
-        .env(pg::vars::DATABASE_URL, url(&server, "Wrong-Pass-2"))
-        .env("CARGO_TARGET_DIR", dir.path())
-        .output()
-        .expect("run xtask");
+    let wrong = url(&server, "Wrong-Pass-2");
+    let target_dir = dir.path().to_str().expect("a UTF-8 path");
+    let env = [(pg::vars::DATABASE_URL, wrong.as_str()), ("CARGO_TARGET_DIR", target_dir)];
+    let out = output(&xtask(["reset"], &env)).expect("run xtask");
     let said = text(&out.stdout) + &text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(

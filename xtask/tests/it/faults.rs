@@ -1,31 +1,28 @@
 //! Concurrency and faults: processes racing on one database, and `kill -9` at
 //! seeded random points followed by a re-run that must converge.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use devdb::TestDb;
 
 use crate::support::{
-    Points, content_fingerprint, database, kill_mid_run, root, schema_fingerprint, text, xtask,
+    Points, content_fingerprint, database, kill_mid_run, output, root, schema_fingerprint, text,
+    xtask,
 };
 
-fn spawn(db: &pg::Target, args: &[&str]) -> std::process::Child {
-    xtask()
-        .args(args)
-        .env(pg::vars::DATABASE_URL, db.url_with_password())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+fn spawn(db: &pg::Target, args: &[&str]) -> duct::Handle {
+    let url = db.url_with_password();
+    xtask(args, &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_null()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn xtask")
 }
 
 fn run_ok(db: &pg::Target, args: &[&str]) {
-    let out = xtask()
-        .args(args)
-        .env(pg::vars::DATABASE_URL, db.url_with_password())
-        .output()
-        .expect("run xtask");
+    let url = db.url_with_password();
+    let out = output(&xtask(args, &[(pg::vars::DATABASE_URL, &url)])).expect("run xtask");
     assert!(out.status.success(), "`xtask {}` failed:\n{}", args.join(" "), text(&out.stderr));
 }
 
@@ -44,7 +41,7 @@ async fn eight_migrate_processes_apply_every_migration_exactly_once() {
     let Some(db) = TestDb::empty("eight_migrates").await else { return };
     let children: Vec<_> = (0..8).map(|_| spawn(db.target(), &["migrate"])).collect();
     for child in children {
-        let out = child.wait_with_output().expect("wait");
+        let out = child.into_output().expect("wait");
         assert!(out.status.success(), "a racing migrate failed:\n{}", text(&out.stderr));
     }
     let rows = migration_rows(db.target()).await;
@@ -62,7 +59,7 @@ async fn four_codes_loads_at_once_leave_the_tables_exactly_loaded() {
     let children: Vec<_> =
         (0..4).map(|_| spawn(db.target(), &["codes", "load", "--dir", &dir])).collect();
     for child in children {
-        let out = child.wait_with_output().expect("wait");
+        let out = child.into_output().expect("wait");
         assert!(out.status.success(), "a racing codes load failed:\n{}", text(&out.stderr));
     }
     let Some(reference) = database("four_code_loads_reference", true).await else { return };
@@ -140,11 +137,8 @@ async fn codes_load_killed_at_random_points_converges_on_rerun() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reset_killed_at_random_points_converges_on_rerun() {
     let Some(reference) = database("kill_reset_reference", true).await else { return };
-    let out = xtask()
-        .arg("reset")
-        .env(pg::vars::DATABASE_URL, reference.target().url_with_password())
-        .output()
-        .expect("run xtask");
+    let url = reference.target().url_with_password();
+    let out = output(&xtask(["reset"], &[(pg::vars::DATABASE_URL, &url)])).expect("run xtask");
     let said = text(&out.stdout) + &text(&out.stderr);
     assert!(out.status.success() && said.contains("reset: swap"), "not the template path:\n{said}");
     let expected = content_fingerprint(reference.target()).await;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::support::{database, fingerprint, run, text, xtask};
+use crate::support::{database, fingerprint, output, run, text, xtask};
 
 /// A plain PostgreSQL server on a free loopback port, started the way an operator would: no
 /// `cluster_name` mark. Stopped and removed on drop.
@@ -134,12 +134,8 @@ fn as_postgres(expr: duct::Expression, ids: Option<(u32, u32)>) -> duct::Express
 
 /// `reset` with `env` as the only target setting.
 fn reset(env: &[(&str, String)], extra: &[&str]) -> Output {
-    let mut cmd = xtask();
-    cmd.arg("reset").args(extra);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run xtask")
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    output(&xtask(["reset"].iter().chain(extra), &env)).expect("run xtask")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -243,11 +239,8 @@ async fn an_fdw_schema_holding_application_tables_is_refused_before_anything_cha
 #[test]
 fn a_url_with_an_unencoded_at_shows_nothing_of_its_user_info() {
     for args in [&["health", "--json"][..], &["health"][..], &["migrate", "--check"][..]] {
-        let out = xtask()
-            .args(args)
-            .env("DATABASE_URL", "postgres://postgres:Hunter@Secret2@db.example/gwells")
-            .output()
-            .expect("run xtask");
+        let url = "postgres://postgres:Hunter@Secret2@db.example/gwells";
+        let out = output(&xtask(args, &[("DATABASE_URL", url)])).expect("run xtask");
         let all = text(&out.stdout) + &text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {all}");
         assert!(all.contains("unencoded `@`") && all.contains("%40"), "{args:?}: {all}");

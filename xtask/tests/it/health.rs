@@ -1,16 +1,15 @@
 //! `health` exit codes in each state, including while a reset runs in another process.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, database, root, run, text, xtask};
+use crate::support::{copy_dir, database, output, pid, root, run, text, xtask};
 
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
 
 /// Probes `db` until it says "reset in progress" (exit 3) while `reset` runs; what it said.
-fn in_progress(db: &pg::Target, reset: &mut std::process::Child) -> Option<String> {
+fn in_progress(db: &pg::Target, reset: &duct::Handle) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         let out = run(db, &["health", "--ready"], &[]);
@@ -38,27 +37,25 @@ async fn health_says_healthy_unready_unreachable_and_reset_in_progress() {
     assert!(all.contains("code"), "the reason is not named:\n{all}");
 
     // Nothing listening.
-    let out = xtask()
-        .args(["health", "--database-url", "postgres://postgres@127.0.0.1:1/gwells"])
-        .output()
-        .expect("run");
+    let args = ["health", "--database-url", "postgres://postgres@127.0.0.1:1/gwells"];
+    let out = output(&xtask(args, &[])).expect("run");
     assert_eq!(code(&out), Some(1), "{}", text(&out.stderr));
 
     // A reset in another process, held inside its drop by a lock this test owns.
     let mut holder = pg::connect(coded.target(), "health test").await.expect("connect");
     let tx = holder.transaction().await.expect("begin");
     tx.batch_execute("LOCK TABLE public.well IN ACCESS SHARE MODE").await.expect("lock");
-    let mut reset = xtask()
-        .args(["reset", "--cold"])
-        .env(pg::vars::DATABASE_URL, coded.target().url_with_password())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+    let url = coded.target().url_with_password();
+    let reset = xtask(["reset", "--cold"], &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_null()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn reset");
-    let seen = in_progress(coded.target(), &mut reset);
-    let pid = reset.id();
+    let seen = in_progress(coded.target(), &reset);
+    let pid = pid(&reset);
     tx.commit().await.expect("release");
-    let out = reset.wait_with_output().expect("reset");
+    let out = reset.into_output().expect("reset");
     assert!(out.status.success(), "reset failed:\n{}", text(&out.stderr));
     let seen = seen.expect("health never reported a reset in progress");
     // Exit 3 always says "reset"; the probe must also name which process holds the marker.
@@ -83,18 +80,17 @@ async fn health_never_says_unhealthy_during_template_resets() {
     let lock = pg::Lock::acquire(&admin, &pg::LockOptions::default()).await.expect("lock");
     let url = db.target().url_with_password();
     let reset = move || {
-        xtask()
-            .args(["--migrations-dir", &migrations, "reset"])
-            .env(pg::vars::DATABASE_URL, &url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+        xtask(["--migrations-dir", &migrations, "reset"], &[(pg::vars::DATABASE_URL, &url)])
+            .stdout_capture()
+            .stderr_capture()
+            .unchecked()
+            .start()
             .expect("spawn reset")
     };
-    let mut first = reset();
-    let seen = in_progress(db.target(), &mut first);
+    let first = reset();
+    let seen = in_progress(db.target(), &first);
     lock.release().await.expect("release");
-    let out = first.wait_with_output().expect("reset");
+    let out = first.into_output().expect("reset");
     let said = text(&out.stdout) + &text(&out.stderr);
     assert!(out.status.success(), "reset failed:\n{said}");
     assert!(said.contains("reset: template") && said.contains("reset: swap"), "{said}");
@@ -105,7 +101,7 @@ async fn health_never_says_unhealthy_during_template_resets() {
     // Resets back to back in another thread, probes as fast as they come meanwhile.
     let again = reset.clone();
     let resets = std::thread::spawn(move || {
-        (0..5).map(|_| again().wait_with_output().expect("reset")).collect::<Vec<_>>()
+        (0..5).map(|_| again().into_output().expect("reset")).collect::<Vec<_>>()
     });
     let mut codes = std::collections::BTreeMap::new();
     let mut unhealthy = Vec::new();

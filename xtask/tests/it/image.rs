@@ -9,11 +9,11 @@
 //! (under CI a missing image fails it).
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use crate::deploy::{self, Secrets, Step, Volume};
-use crate::support::{root, text};
+use crate::support::{output, root, text, with_env};
 
 /// The PostgreSQL image of the container backend (`scripts/build-pg-image.sh`).
 const PG_IMAGE: &str = "gwells-db/postgres:15";
@@ -23,7 +23,7 @@ const SERVICE: &str = "gwells-pgsql";
 const UID: &str = "1000680000";
 
 fn docker(args: &[&str]) -> Output {
-    Command::new("docker").args(args).output().expect("run docker")
+    output(&duct::cmd("docker", args)).expect("run docker")
 }
 
 /// The containers and the network of one run, removed at the end whatever happened.
@@ -55,12 +55,14 @@ impl Lab {
     /// `docker run` of `step` in the tool image. Values go through the environment of the
     /// docker client (`-e NAME`), never its arguments: they hold passwords. Only the variables
     /// named reach the container; the client keeps the rest of its own (`DOCKER_HOST`, ...).
-    fn command(&self, image: &str, step: &Step) -> Command {
+    fn command(&self, image: &str, step: &Step) -> duct::Expression {
         let name = self.name(&step.name);
-        let mut cmd = Command::new("docker");
-        cmd.args(["run", "--rm", "--name", &name, "--network", &self.prefix, "--user", UID]);
-        for (k, v) in &step.env {
-            cmd.args(["-e", k]).env(k, v);
+        let mut args: Vec<String> =
+            ["run", "--rm", "--name", &name, "--network", &self.prefix, "--user", UID]
+                .map(String::from)
+                .into();
+        for (k, _) in &step.env {
+            args.extend(["-e".to_string(), k.clone()]);
         }
         for (i, (path, volume)) in step.mounts.iter().enumerate() {
             let host = self.scratch.path().join(format!("{name}-{i}"));
@@ -77,15 +79,16 @@ impl Lab {
             };
             // Readable (secret) or writable (emptyDir) by the arbitrary uid, as Kubernetes does.
             chmod(&host, if mode.is_empty() { 0o1777 } else { 0o755 });
-            cmd.args(["-v", &format!("{}:{path}{mode}", host.display())]);
+            args.extend(["-v".to_string(), format!("{}:{path}{mode}", host.display())]);
         }
-        cmd.args(["--entrypoint", &step.argv[0], image]).args(&step.argv[1..]);
-        cmd
+        args.extend(["--entrypoint", &step.argv[0], image].map(String::from));
+        args.extend(step.argv[1..].iter().cloned());
+        with_env(duct::cmd("docker", args), &step.env)
     }
 
     fn run(&self, image: &str, step: &Step) -> (Option<i32>, String, Duration) {
         let started = Instant::now();
-        let out = self.command(image, step).output().expect("docker run");
+        let out = output(&self.command(image, step)).expect("docker run");
         (out.status.code(), text(&out.stdout) + &text(&out.stderr), started.elapsed())
     }
 }
@@ -112,7 +115,7 @@ fn tool_image() -> Option<&'static str> {
         eprintln!("SKIP image: {why}");
         None
     };
-    match Command::new("docker").args(["info"]).output() {
+    match output(&duct::cmd!("docker", "info")) {
         Ok(out) if out.status.success() => {}
         _ => return skip("no Docker daemon answers".to_string()),
     }
@@ -169,13 +172,15 @@ fn test_secrets() -> Secrets {
 async fn database_pod(lab: &Lab, secrets: &Secrets) -> pg::Target {
     let db = &secrets["gwells-pgsql"];
     let name = lab.name("postgres");
-    let mut cmd = Command::new("docker");
-    cmd.args(["run", "-d", "--name", &name, "--network", &lab.prefix, "--network-alias", SERVICE])
-        .args(["-p", "127.0.0.1::5432", "-e", "POSTGRES_PASSWORD", "-e", "POSTGRES_DB"])
-        .env("POSTGRES_PASSWORD", &db["database-admin-password"])
-        .env("POSTGRES_DB", &db["database-name"])
-        .args([PG_IMAGE, "-c", "fsync=off"]);
-    let out = cmd.output().expect("docker run postgres");
+    let network = ["--network", &lab.prefix, "--network-alias", SERVICE];
+    let publish = ["-p", "127.0.0.1::5432", "-e", "POSTGRES_PASSWORD", "-e", "POSTGRES_DB"];
+    let args = ["run", "-d", "--name", &name].into_iter().chain(network).chain(publish);
+    let cmd = duct::cmd("docker", args.chain([PG_IMAGE, "-c", "fsync=off"]));
+    let env = [
+        ("POSTGRES_PASSWORD", &db["database-admin-password"]),
+        ("POSTGRES_DB", &db["database-name"]),
+    ];
+    let out = output(&with_env(cmd, &env)).expect("docker run postgres");
     assert!(out.status.success(), "docker run postgres: {}", text(&out.stderr));
     let port = text(&docker(&["port", &name, "5432/tcp"]).stdout);
     let port = port.lines().next().and_then(|l| l.rsplit(':').next()).expect("published port");
@@ -281,11 +286,12 @@ async fn the_deployment_examples_run_in_the_tool_image_on_a_private_network() {
     let tx = holder.transaction().await.expect("begin");
     tx.batch_execute("LOCK TABLE public.well IN ACCESS SHARE MODE").await.expect("lock");
     let reset_step = find(&steps, "job-reset.yaml/reset");
-    let mut reset: Child = lab
+    let reset = lab
         .command(image, reset_step)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn the reset");
     let deadline = Instant::now() + Duration::from_secs(120);
     let seen = loop {
@@ -307,7 +313,7 @@ async fn the_deployment_examples_run_in_the_tool_image_on_a_private_network() {
     transcript.push(format!("exit 0  during the reset: {}", liveness.line()));
 
     tx.commit().await.expect("release the lock");
-    let out = reset.wait_with_output().expect("reset");
+    let out = reset.into_output().expect("reset");
     assert!(
         out.status.success(),
         "the held reset failed:\n{}{}",

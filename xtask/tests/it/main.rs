@@ -21,11 +21,11 @@ mod wait;
 
 use std::process::Output;
 
-use support::text;
+use support::{output, text};
 
 /// The binary with `args`, none of the target variables set.
 fn xtask(args: &[&str]) -> Output {
-    support::xtask().args(args).output().expect("run xtask")
+    output(&support::xtask(args, &[])).expect("run xtask")
 }
 
 #[test]
@@ -57,10 +57,8 @@ fn an_unknown_backend_is_bad_input_with_a_hint() {
 
 #[test]
 fn a_bad_database_url_is_bad_input_and_never_echoes_the_password() {
-    let out = support::xtask()
-        .args(["migrate", "--check"])
-        .env("DATABASE_URL", "postgres://app:Planted-S3cret@db:notaport/gwells")
-        .output()
+    let url = "postgres://app:Planted-S3cret@db:notaport/gwells";
+    let out = output(&support::xtask(["migrate", "--check"], &[("DATABASE_URL", url)]))
         .expect("run xtask");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
@@ -82,23 +80,23 @@ fn an_unknown_bench_scenario_is_bad_input() {
 /// not with Rust's "failed printing to stdout" panic (exit 101).
 #[test]
 fn a_closed_stdout_ends_quietly() {
-    let mut child = support::xtask()
-        .args(["fdw", "sql"])
-        .envs([
-            ("FDW_NAME", "wells_oradb"),
-            ("FDW_FOREIGN_SERVER", "//nrk1-scan.example/envprod1"),
-            ("FDW_USER", "proxy_wells_gwells"),
-            ("FDW_PASS", "x"),
-            ("FDW_FOREIGN_SCHEMA", "WELLS"),
-            ("FDW_SCHEMA", "wells"),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn xtask");
-    // The read end closes before the process has started writing: its write gets EPIPE.
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
+    let env = [
+        ("FDW_NAME", "wells_oradb"),
+        ("FDW_FOREIGN_SERVER", "//nrk1-scan.example/envprod1"),
+        ("FDW_USER", "proxy_wells_gwells"),
+        ("FDW_PASS", "x"),
+        ("FDW_FOREIGN_SCHEMA", "WELLS"),
+        ("FDW_SCHEMA", "wells"),
+    ];
+    // The read end is closed before the process starts: its first write gets EPIPE.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = support::xtask(["fdw", "sql"], &env)
+        .stdout_file(writer)
+        .stderr_capture()
+        .unchecked()
+        .run()
+        .expect("run xtask");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");

@@ -1,6 +1,5 @@
 //! `health --ready` while a merge replication runs on the database: ready (exit 0) every time.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::{database, root, run, text, xtask};
@@ -34,12 +33,12 @@ async fn health_is_ready_every_time_during_a_merge() {
     // makes it wait, with every lock it took so far, until the holder commits.
     let holder = pg::connect(t, "merge test holder").await.expect("connect");
     holder.batch_execute("BEGIN; LOCK TABLE screen IN SHARE MODE").await.expect("lock");
-    let merge = xtask()
-        .args(["replicate", "--subset"])
-        .env(pg::vars::DATABASE_URL, t.url_with_password())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let url = t.url_with_password();
+    let merge = xtask(["replicate", "--subset"], &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn");
     let started = Instant::now();
     loop {
@@ -64,7 +63,7 @@ async fn health_is_ready_every_time_during_a_merge() {
         assert_eq!(out.status.code(), Some(0), "probe {probe} during the merge:\n{all}");
     }
     holder.batch_execute("COMMIT").await.expect("release");
-    let out = merge.wait_with_output().expect("merge");
+    let out = merge.into_output().expect("merge");
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("merge path (the target holds replicated rows)"), "{err}");

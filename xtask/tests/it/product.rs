@@ -4,12 +4,13 @@
 //! from folders given on the command line; without a target it must stop, exit 2, and start
 //! nothing. Also: a replication whose report folder cannot be written still succeeds.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use devdb::TestDb;
 
-use crate::support::{copy_dir, root, text, xtask};
+use crate::support::{copy_dir, output, root, text, xtask};
 
 /// The release binary, copied into a fresh folder outside the workspace (`None`: not built, and
 /// not under CI, which builds it first in `.ci/run`).
@@ -30,22 +31,20 @@ fn release_binary(into: &Path) -> Option<PathBuf> {
 /// elsewhere, that too), with only `env` and `PATH` in its environment.
 fn hidden(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let empty = tempfile::tempdir().expect("tempdir");
-    let mut cmd = Command::new("unshare");
-    cmd.args(["--mount", "--propagation", "private", "sh", "-c"])
-        .arg(r#"e=$1; shift; while [ "$1" != -- ]; do mount --bind "$e" "$1" || exit 97; shift; done; shift; exec "$@""#)
-        .arg("hide")
-        .arg(empty.path())
-        .arg(root());
+    let mut argv: Vec<OsString> =
+        ["--mount", "--propagation", "private", "sh", "-c"].map(Into::into).into();
+    argv.push(r#"e=$1; shift; while [ "$1" != -- ]; do mount --bind "$e" "$1" || exit 97; shift; done; shift; exec "$@""#.into());
+    argv.extend(["hide".into(), empty.path().into(), root().into()]);
     let target = devdb::target_dir();
     if !target.starts_with(root()) {
-        cmd.arg(&target);
+        argv.push(target.into());
     }
-    cmd.arg("--").arg(program).args(args).env_clear();
-    cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run unshare")
+    argv.extend(["--".into(), program.into()]);
+    argv.extend(args.iter().map(Into::into));
+    let path = ("PATH", std::env::var_os("PATH").unwrap_or_default());
+    // Nothing else of this process's environment; a later pair wins, as with std's `.env()`.
+    let env = std::iter::once(path).chain(env.iter().map(|(k, v)| (*k, OsString::from(v))));
+    output(&duct::cmd("unshare", argv).full_env(env)).expect("run unshare")
 }
 
 fn ok(out: &Output, what: &str) -> String {
@@ -212,12 +211,9 @@ async fn a_report_that_cannot_be_written_is_a_warning_after_the_table() {
     // Below a regular file no folder can be made, not even by root.
     let file = tempfile::NamedTempFile::new().expect("tempfile");
     let dir = file.path().join("reports");
-    let out = xtask()
-        .args(["replicate", "--full", "--report-dir"])
-        .arg(&dir)
-        .env(pg::vars::DATABASE_URL, target.target().url_with_password())
-        .output()
-        .expect("run xtask");
+    let url = target.target().url_with_password();
+    let args = ["replicate", "--full", "--report-dir", dir.to_str().expect("a UTF-8 path")];
+    let out = output(&xtask(args, &[(pg::vars::DATABASE_URL, &url)])).expect("run xtask");
     let (err, table) = (text(&out.stderr), text(&out.stdout));
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(table.contains("verified") && table.contains("well"), "no table: {table}");

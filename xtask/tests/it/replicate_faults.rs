@@ -4,7 +4,7 @@
 //! transaction, so after any kill every constraint must still be there, with a complete
 //! replication's rows (the previous one's, or this one's if its COMMIT landed).
 
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use devdb::TestDb;
@@ -26,19 +26,19 @@ async fn replica(test: &str) -> Option<(TestDb, TestDb, legacy::Summary)> {
     Some((target, source, summary))
 }
 
-fn spawn(db: &pg::Target) -> Child {
-    xtask()
-        .args(["replicate", "--full"])
-        .env(pg::vars::DATABASE_URL, db.url_with_password())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+fn spawn(db: &pg::Target) -> duct::Handle {
+    let url = db.url_with_password();
+    xtask(["replicate", "--full"], &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn xtask")
 }
 
 fn replicate_ok(db: &pg::Target) -> Duration {
     let started = Instant::now();
-    let out = spawn(db).wait_with_output().expect("run xtask");
+    let out = spawn(db).into_output().expect("run xtask");
     assert!(out.status.success(), "`xtask replicate --full` failed:\n{}", text(&out.stderr));
     started.elapsed()
 }
@@ -126,7 +126,7 @@ async fn two_replications_at_once_wait_for_each_other_or_name_the_holder() {
     let t = db.target();
     let schema = schema_fingerprint(t).await;
     let outputs: Vec<Output> =
-        [spawn(t), spawn(t)].into_iter().map(|c| c.wait_with_output().expect("wait")).collect();
+        [spawn(t), spawn(t)].into_iter().map(|c| c.into_output().expect("wait")).collect();
     let winners = outputs.iter().filter(|o| o.status.success()).count();
     assert!(winners >= 1, "neither run succeeded:\n{}", text(&outputs[0].stderr));
     for out in outputs.iter().filter(|o| !o.status.success()) {

@@ -9,12 +9,11 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::support::{text, xtask};
+use crate::support::{output, pid, text, xtask};
 
 const DB_SECRET: &str = "Planted-Db-S3cret";
 const FDW_SECRET: &str = "Planted-Fdw-S3cret";
@@ -170,21 +169,16 @@ struct Run {
 
 /// Runs `cmd`, reading the processes it starts while it runs; its own arguments are read too
 /// unless the test put a secret there on purpose.
-fn run_watched(mut cmd: Command, own_args_clean: bool, procs: &mut Processes) -> Run {
+fn run_watched(cmd: duct::Expression, own_args_clean: bool, procs: &mut Processes) -> Run {
     let secrets = [DB_SECRET, FDW_SECRET, ADMIN_SECRET];
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::null());
-    let mut child = cmd.spawn().expect("spawn xtask");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut buf).map(|_| buf)
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut buf).map(|_| buf)
-    });
-    let pid = child.id();
+    let child = cmd
+        .stdin_null()
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .start()
+        .expect("spawn xtask");
+    let pid = pid(&child);
     if own_args_clean {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let cmdline = text(&cmdline).replace('\0', " ");
@@ -192,18 +186,17 @@ fn run_watched(mut cmd: Command, own_args_clean: bool, procs: &mut Processes) ->
             procs.leaks.push(format!("`{cmdline}` has {secret} in its arguments"));
         }
     }
-    let status = loop {
+    // Done when the process has ended and its outputs are read to their end.
+    let out = loop {
         for child_pid in descendants(pid) {
             procs.read(child_pid, &secrets);
         }
-        if let Some(status) = child.try_wait().expect("poll xtask") {
-            break status;
+        if let Some(out) = child.try_wait().expect("poll xtask") {
+            break out;
         }
         std::thread::sleep(Duration::from_millis(1));
     };
-    let stdout = out.join().expect("stdout reader").expect("read stdout");
-    let stderr = err.join().expect("stderr reader").expect("read stderr");
-    Run { code: status.code(), output: format!("{}{}", text(&stdout), text(&stderr)) }
+    Run { code: out.status.code(), output: format!("{}{}", text(&out.stdout), text(&out.stderr)) }
 }
 
 /// Runs each statement on its own (`CREATE DATABASE` refuses a transaction block).
@@ -297,12 +290,9 @@ async fn no_command_ever_shows_a_planted_secret() {
     let mut codes = Vec::new();
     let mut hashes = Vec::new();
     for (args, expected, password_in_args) in commands {
-        let mut cmd = xtask();
-        cmd.args(*args).env(pg::vars::DATABASE_URL, &url);
-        for (k, v) in fdw.iter().chain(admin.iter()) {
-            cmd.env(k, v);
-        }
-        let run = run_watched(cmd, !password_in_args, &mut procs);
+        let mut env = vec![(pg::vars::DATABASE_URL, url.as_str())];
+        env.extend(fdw.iter().chain(admin.iter()));
+        let run = run_watched(xtask(*args, &env), !password_in_args, &mut procs);
         let all = run.output;
         if run.code != Some(i32::from(*expected)) {
             codes.push(format!("`xtask {}` exited {:?}:\n{all}", args.join(" "), run.code));
@@ -426,16 +416,14 @@ async fn refused_without_allow_logged_secret(
     let port = admin.config().get_ports().first().copied().unwrap_or(5432);
     let url = format!("postgres://fdw_limited@127.0.0.1:{port}/limited");
     let command = |allow: bool, password: &str| {
-        let mut cmd = xtask();
-        cmd.args(["fdw", "setup"]).env(pg::vars::DATABASE_URL, &url);
+        let mut args = vec!["fdw", "setup"];
         if allow {
-            cmd.arg("--allow-logged-secret");
+            args.push("--allow-logged-secret");
         }
-        for (k, v) in fdw {
-            cmd.env(k, v);
-        }
-        cmd.env("FDW_PASS", password);
-        cmd
+        let mut env = vec![(pg::vars::DATABASE_URL, url.as_str())];
+        env.extend(fdw);
+        env.push(("FDW_PASS", password));
+        xtask(args, &env)
     };
     let mut leaks = Vec::new();
     let refused = run_watched(command(false, FDW_SECRET), true, procs);
@@ -470,12 +458,10 @@ fn processes_of_a_dev_server(
     std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("chmod");
     let command = |args: &[&str], target_dir: &Path| {
-        let mut cmd = xtask();
-        cmd.args(args).env("CARGO_TARGET_DIR", target_dir).env("GWELLS_DEVDB_BACKEND", "local");
-        for (k, v) in fdw.iter().chain(admin) {
-            cmd.env(k, v);
-        }
-        cmd
+        let target_dir = target_dir.to_str().expect("a UTF-8 path");
+        let mut env = vec![("CARGO_TARGET_DIR", target_dir), ("GWELLS_DEVDB_BACKEND", "local")];
+        env.extend(fdw.iter().chain(admin));
+        xtask(args, &env)
     };
     let mut leaks = Vec::new();
     let up = run_watched(command(&["db", "up"], dir.path()), true, procs);
@@ -483,7 +469,7 @@ fn processes_of_a_dev_server(
         leaks.push(format!("`db up` failed:\n{}", up.output));
         return leaks;
     }
-    let status = command(&["db", "status", "--json"], dir.path()).output().expect("db status");
+    let status = output(&command(&["db", "status", "--json"], dir.path())).expect("db status");
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status json");
     let pid = status["pid"].as_u64().expect("postmaster pid") as u32;
     let secrets = [DB_SECRET, FDW_SECRET, ADMIN_SECRET];
@@ -494,7 +480,7 @@ fn processes_of_a_dev_server(
             "the dev server's processes (pid {pid}, {children:?}) could not be read"
         ));
     }
-    let down = command(&["db", "down"], dir.path()).output().expect("db down");
+    let down = output(&command(&["db", "down"], dir.path())).expect("db down");
     if down.status.code() != Some(0) {
         leaks.push(format!("`db down` failed:\n{}", text(&down.stderr)));
     }

@@ -8,13 +8,12 @@
 //! clean run here measured it.
 
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::support::{Points, content_fingerprint, database, fingerprint, run, text, xtask};
+use crate::support::{Points, content_fingerprint, database, fingerprint, pid, run, text, xtask};
 
 /// How a signalled run ended.
 struct Ended {
@@ -39,17 +38,20 @@ fn signal_at(
     delay: Duration,
     signal: Signal,
 ) -> Ended {
-    let mut child = xtask()
-        .args(args)
-        .env(pg::vars::DATABASE_URL, db.url_with_password())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+    let url = db.url_with_password();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    // The expression, which holds the write end, is gone after this statement: the reader sees
+    // the end when the process's stderr closes.
+    let child = xtask(args, &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_null()
+        .stderr_file(writer)
+        .unchecked()
+        .start()
         .expect("spawn xtask");
-    let pid = Pid::from_raw(child.id() as i32);
+    let pid = Pid::from_raw(pid(&child) as i32);
     let mut stderr = String::new();
     let mut sent = false;
-    for line in BufReader::new(child.stderr.take().expect("stderr")).lines() {
+    for line in BufReader::new(reader).lines() {
         let line = line.expect("read stderr");
         if !sent && line.starts_with(after) {
             std::thread::sleep(delay);
@@ -60,7 +62,7 @@ fn signal_at(
         stderr.push_str(&line);
         stderr.push('\n');
     }
-    let status = child.wait().expect("wait");
+    let status = child.wait().expect("wait").status;
     assert!(sent, "`{after}` never appeared:\n{stderr}");
     Ended { pid: pid.as_raw() as u32, code: status.code(), stderr }
 }

@@ -1,7 +1,8 @@
 //! What the reliability tests share: the binary, databases, and a fingerprint of a database.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use devdb::TestDb;
 
@@ -10,27 +11,46 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
 
-/// The xtask binary with none of the variables that choose a target or configure a phase, so a
-/// test says exactly what it means.
-pub(crate) fn xtask() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+/// The xtask binary with `args`, `env`, and none of the other variables that choose a target or
+/// configure a phase, so a test says exactly what it means. `env` is given here, not by a later
+/// `.env()`: duct applies an expression's outermost setting first, so the removals must wrap
+/// what the test sets, or they would undo it.
+pub(crate) fn xtask<A>(args: A, env: &[(&str, &str)]) -> duct::Expression
+where
+    A: IntoIterator,
+    A::Item: Into<OsString>,
+{
+    let mut cmd = with_env(duct::cmd(env!("CARGO_BIN_EXE_xtask"), args), env);
     for var in pg::vars::ALL {
         // HOME stays: it is not a setting but where tools (docker) find their configuration.
         if !matches!(*var, "GWELLS_TEST_SERVER_URL" | "GWELLS_PG_IMAGE" | "CI" | "HOME") {
-            cmd.env_remove(var);
+            cmd = cmd.env_remove(var);
         }
     }
     cmd
 }
 
+/// `cmd` with `env` on top, a later pair winning over an earlier one as with std's repeated
+/// `.env()`: duct applies the outermost setting first, so the pairs wrap it last to first.
+pub(crate) fn with_env<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+    cmd: duct::Expression,
+    env: &[(K, V)],
+) -> duct::Expression {
+    env.iter().rev().fold(cmd, |cmd, (k, v)| cmd.env(k.as_ref(), v.as_ref()))
+}
+
+/// Runs `cmd` to its end as std's `Command::output` does: stdin empty, stdout and stderr
+/// captured, and any exit status an `Output` (only a program that cannot start is an error).
+pub(crate) fn output(cmd: &duct::Expression) -> std::io::Result<Output> {
+    cmd.stdin_null().stdout_capture().stderr_capture().unchecked().run()
+}
+
 /// Runs the binary against `db` with `args`.
 pub(crate) fn run(db: &pg::Target, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = xtask();
-    cmd.args(args).env(pg::vars::DATABASE_URL, db.url_with_password());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run xtask")
+    let url = db.url_with_password();
+    let mut all = vec![(pg::vars::DATABASE_URL, url.as_str())];
+    all.extend_from_slice(env);
+    output(&xtask(args, &all)).expect("run xtask")
 }
 
 pub(crate) fn text(bytes: &[u8]) -> String {
@@ -111,7 +131,8 @@ pub(crate) async fn schema_fingerprint(target: &pg::Target) -> String {
 }
 
 /// Lets `child` run for `delay`, then kills it with SIGKILL unless it ended first; true if killed.
-pub(crate) fn kill_after(mut child: std::process::Child, delay: std::time::Duration) -> bool {
+/// `child` must be `unchecked()`: a killed run is an outcome here, not an error.
+pub(crate) fn kill_after(child: duct::Handle, delay: std::time::Duration) -> bool {
     let started = std::time::Instant::now();
     while started.elapsed() < delay {
         if child.try_wait().expect("poll").is_some() {
@@ -127,23 +148,28 @@ pub(crate) fn kill_after(mut child: std::process::Child, delay: std::time::Durat
     killed
 }
 
+/// The pid of the one process `child` runs.
+pub(crate) fn pid(child: &duct::Handle) -> u32 {
+    child.pids()[0]
+}
+
 /// Kills a run `delay` after its start, mid-run. A run that ends first (this machine was faster
 /// than its calibration run) is followed by a fresh one killed at half the delay, until a kill
 /// lands: so every seeded point kills something, whatever the machine's speed. `fresh(attempt)`
-/// prepares what the run needs and spawns it. Returns what it prepared for the killed run, the
-/// delay that landed, and the killed process's pid.
+/// prepares what the run needs and starts it (`unchecked()`). Returns what it prepared for the
+/// killed run, the delay that landed, and the killed process's pid.
 pub(crate) async fn kill_mid_run<T, F, Fut>(
     mut delay: std::time::Duration,
     mut fresh: F,
 ) -> (T, std::time::Duration, u32)
 where
     F: FnMut(u32) -> Fut,
-    Fut: std::future::Future<Output = (T, std::process::Child)>,
+    Fut: std::future::Future<Output = (T, duct::Handle)>,
 {
     let mut attempt = 0;
     loop {
         let (made, child) = fresh(attempt).await;
-        let pid = child.id();
+        let pid = pid(&child);
         if kill_after(child, delay) {
             return (made, delay, pid);
         }

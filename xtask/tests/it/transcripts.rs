@@ -3,7 +3,7 @@
 
 use devdb::TestDb;
 
-use crate::support::{database, run, text, xtask};
+use crate::support::{database, output, run, text, xtask};
 
 fn transcript(args: &[&str], out: &std::process::Output) -> String {
     format!(
@@ -57,7 +57,7 @@ fn fdw_sql_masks_the_password_and_quotes_hostile_values() {
         ("FDW_SCHEMA", "wells"),
     ];
     let args = ["fdw", "sql"];
-    let out = xtask().args(args).envs(env).output().expect("run xtask");
+    let out = output(&xtask(args, &env)).expect("run xtask");
     assert!(!text(&out.stdout).contains("Planted-S3cret"));
     check("fdw_sql_hostile", &transcript(&args, &out));
 }
@@ -72,7 +72,7 @@ fn codes_import_names_each_defect_and_its_output_checks() {
     let to_arg = to.path().display().to_string();
     let from_arg = from.display().to_string();
     let args = ["codes", "import", "--from", &from_arg, "--to", &to_arg];
-    let out = xtask().args(args).output().expect("run xtask");
+    let out = output(&xtask(args, &[])).expect("run xtask");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(err.lines().filter(|l| l.starts_with("defect: ")).count(), 15, "{err}");
@@ -84,7 +84,7 @@ fn codes_import_names_each_defect_and_its_output_checks() {
         assert!(err.lines().any(|l| l == line), "`{line}` missing in:\n{err}");
     }
     assert!(err.contains("imported 44 tables, 998 rows into"), "{err}");
-    let out = xtask().args(["codes", "check", "--dir", &to_arg]).output().expect("run xtask");
+    let out = output(&xtask(["codes", "check", "--dir", &to_arg], &[])).expect("run xtask");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("ok: 44 tables, 998 rows"), "{err}");

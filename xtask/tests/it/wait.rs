@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use devdb::{Backend, Server, ServerOptions};
 
-use crate::support::{text, xtask};
+use crate::support::{output, text, xtask};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
@@ -15,11 +15,9 @@ fn free_port() -> u16 {
 fn wait_fails_at_the_deadline_with_the_last_error() {
     let port = free_port();
     let started = Instant::now();
-    let out = xtask()
-        .args(["--wait", "2", "showmigrations"])
-        .env(pg::vars::DATABASE_URL, format!("postgres://postgres@127.0.0.1:{port}/postgres"))
-        .output()
-        .expect("run xtask");
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let args = ["--wait", "2", "showmigrations"];
+    let out = output(&xtask(args, &[(pg::vars::DATABASE_URL, &url)])).expect("run xtask");
     let took = started.elapsed();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -40,12 +38,13 @@ async fn wait_outlasts_a_server_that_starts_later() {
         return;
     }
     let port = free_port();
-    let child = xtask()
-        .args(["--wait", "60", "--connect-timeout", "5", "showmigrations"])
-        .env(pg::vars::DATABASE_URL, format!("postgres://postgres@127.0.0.1:{port}/postgres"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let args = ["--wait", "60", "--connect-timeout", "5", "showmigrations"];
+    let child = xtask(args, &[(pg::vars::DATABASE_URL, &url)])
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .start()
         .expect("spawn xtask");
     // Nothing listens for ~3 s; then the port leads to a server started now.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -64,7 +63,7 @@ async fn wait_outlasts_a_server_that_starts_later() {
             });
         }
     });
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+    let out = tokio::task::spawn_blocking(move || child.into_output())
         .await
         .expect("join")
         .expect("xtask output");

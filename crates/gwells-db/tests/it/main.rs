@@ -1,12 +1,20 @@
 //! The product binary as an operator sees it: its command tree, `--version`, and what it does
 //! with no target (the release binary outside the source tree is tested in xtask's `product`).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+/// The binary with `args` and nothing of this process's environment but `PATH`; stdin empty, as
+/// with std's `Command::output`.
 fn gwells_db(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gwells-db"));
-    cmd.args(args).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    cmd.output().expect("run gwells-db")
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    duct::cmd(env!("CARGO_BIN_EXE_gwells-db"), args)
+        .full_env([("PATH", path)])
+        .stdin_null()
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .run()
+        .expect("run gwells-db")
 }
 
 fn text(bytes: &[u8]) -> String {
