@@ -1,8 +1,8 @@
 //! Tidy checks, as plain tests (rust-analyzer's `tidy.rs`): the facts a review would otherwise
 //! have to remember — the code map lists every crate, the README's command table is the CLI,
 //! environment variables are read through one registry, comments cite only what is in the
-//! repository, programs are run through duct, the fuzz targets still compile, and no
-//! dependency is unused.
+//! repository, programs are run through duct, errors follow `pg::report`'s protocol, the fuzz
+//! targets still compile, and no dependency is unused.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -246,6 +246,87 @@ fn programs_are_run_through_duct() {
          in build scripts):\n{}",
         offenders.join("\n")
     );
+}
+
+/// The fields of a `thiserror` variant that are its source: `#[source]` / `#[from]` ones, one
+/// named `source`, and `0` for a tuple variant with either attribute.
+fn source_fields(variant: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    for attr in ["#[source]", "#[from]"] {
+        for (at, _) in variant.match_indices(attr) {
+            let rest = variant[at + attr.len()..].trim_start();
+            let rest =
+                rest.strip_prefix("pub(crate) ").or(rest.strip_prefix("pub ")).unwrap_or(rest);
+            let name: String =
+                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let after = rest[name.len()..].trim_start();
+            // `name: Type`, not the path of a tuple variant's type (`pg::Error`).
+            let named = after.starts_with(':') && !after.starts_with("::");
+            fields.push(if named { name } else { "0".to_string() });
+        }
+    }
+    if variant.contains(" source:") || variant.contains("\tsource:") {
+        fields.push("source".to_string());
+    }
+    // `#[source] source: X` is found twice.
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
+/// `pg::report`'s protocol, where a review would have to catch it: no `#[error(...)]` message
+/// interpolates its source (the chain prints it), and no `is_bad_input` has a `_` arm (a new
+/// variant must be classified).
+#[test]
+fn errors_follow_the_protocol() {
+    let mut offenders = Vec::new();
+    for file in files(&["crates", "xtask/src"], &[".rs"]) {
+        let text = read(&file);
+        let starts: Vec<usize> = text.match_indices("#[error(").map(|(at, _)| at).collect();
+        for (i, &at) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let item = &text[at..end];
+            let (attr, variant) = item.split_at(item.find(")]").map_or(item.len(), |e| e + 2));
+            // The variant ends at the blank line before the next one, or with the enum.
+            let variant =
+                &variant[..variant.find("\n\n").or(variant.find("\n}")).unwrap_or(variant.len())];
+            for field in source_fields(variant) {
+                if attr.contains(&format!("{{{field}}}")) || attr.contains(&format!("{{{field}:")) {
+                    let line = text[..at].matches('\n').count() + 1;
+                    offenders.push(format!(
+                        "{}:{line}: the message interpolates its source `{field}`",
+                        rel(&file)
+                    ));
+                }
+            }
+        }
+        for (at, _) in text.match_indices("fn is_bad_input(") {
+            let body = &text[at..];
+            let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
+            if body.contains("_ =>") {
+                let line = text[..at].matches('\n').count() + 1;
+                offenders.push(format!("{}:{line}: `is_bad_input` has a `_` arm", rel(&file)));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "errors that break pg::report's protocol:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn source_fields_are_found_in_every_form() {
+    let named = "    Connect {\n        target: String,\n        #[source]\n        last: Box<Error>,\n    },";
+    assert_eq!(source_fields(named), ["last"]);
+    assert_eq!(source_fields("    Pg(#[from] pg::Error),"), ["0"]);
+    assert_eq!(source_fields("    Db(#[from] Failed),"), ["0"]);
+    assert_eq!(
+        source_fields("    Quote {\n        name: String,\n        source: NulByte,\n    },"),
+        ["source"]
+    );
+    assert!(source_fields("    Missing { key: String },").is_empty());
 }
 
 #[test]
