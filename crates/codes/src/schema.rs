@@ -234,64 +234,18 @@ pub(crate) fn check_value(column: &Column, value: Option<&str>) -> Result<(), St
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00`: a valid instant, written in UTC as PostgreSQL prints it
-/// with `TimeZone=UTC`, so that a dump reproduces it.
+/// with `TimeZone=UTC`, so that a dump reproduces it. Valid is what `codes import` can make
+/// canonical; canonical is what it makes of it.
 fn check_timestamp(value: &str) -> Result<(), String> {
-    let bad = || {
-        Err(format!(
+    match crate::import::canon_timestamp(value) {
+        Err(_) => Err(format!(
             "`{value}` is not a timestamp with offset\nhint: write it in UTC as `YYYY-MM-DD HH:MM:SS+00`, e.g. `2018-04-10 15:04:00+00`"
-        ))
-    };
-    let b = value.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = value.get(r)?;
-        if s.bytes().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None }
-    };
-    if b.len() < 22
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b' '
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return bad();
+        )),
+        Ok(canonical) if canonical != value => Err(format!(
+            "`{value}` is valid but not in the canonical form `codes dump` writes\nhint: write `{canonical}` (UTC, offset `+00`, no trailing zeros in the fraction)"
+        )),
+        Ok(_) => Ok(()),
     }
-    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) =
-        (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16), digits(17..19))
-    else {
-        return bad();
-    };
-    let mut rest = &value[19..];
-    let mut fraction = "";
-    if let Some(after) = rest.strip_prefix('.') {
-        let n = after.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 || n > 6 {
-            return bad();
-        }
-        fraction = &after[..n];
-        rest = &after[n..];
-    }
-    let offset_ok = match rest.as_bytes() {
-        [b'+' | b'-', h1, h2] => h1.is_ascii_digit() && h2.is_ascii_digit(),
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
-        _ => false,
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let in_range = (1..=12).contains(&mo)
-        && d >= 1
-        && d <= days[(mo.max(1) - 1) as usize]
-        && h < 24
-        && mi < 60
-        && s < 60;
-    if !offset_ok || !in_range || y == 0 {
-        return bad();
-    }
-    if rest != "+00" || fraction.ends_with('0') {
-        return Err(format!(
-            "`{value}` is valid but not in the canonical form `codes dump` writes\nhint: write it in UTC with offset `+00` and no trailing zeros in the fraction"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub(crate) fn value(column: &str, value: &str) -> Result<String, String> {
 
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]` with an offset (`-08`, `-07:00`, `+00`), the forms
 /// GWELLS's files use, written as the same instant in UTC: `2017-07-01 08:00:00+00`.
-fn timestamp(value: &str) -> Result<String, String> {
+pub(crate) fn timestamp(value: &str) -> Result<String, String> {
     let bad = || Err(format!("`{value}` is not a timestamp with an offset"));
     let v = value.trim();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -66,7 +66,9 @@ fn timestamp(value: &str) -> Result<String, String> {
         sign * (parts[0] * 3600 + parts.get(1).unwrap_or(&0) * 60 + parts.get(2).unwrap_or(&0));
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days_in = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo)
+    // PostgreSQL has no year 0.
+    if y == 0
+        || !(1..=12).contains(&mo)
         || d < 1
         || d > days_in[(mo - 1) as usize]
         || h > 23

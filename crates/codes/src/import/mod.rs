@@ -9,6 +9,8 @@
 //! and nothing is written.
 
 mod canon;
+
+pub(crate) use canon::timestamp as canon_timestamp;
 mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
