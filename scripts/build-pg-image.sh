@@ -23,23 +23,15 @@ if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     say "image $IMAGE already exists; skipping"
     exit 0
 fi
-if ! command -v debootstrap >/dev/null 2>&1; then
-    say "installing debootstrap"
-    if [ "$(id -u)" -ne 0 ]; then say "debootstrap is missing and we are not root: run as root"; exit 1; fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-fi
+. "$(dirname "$0")/debootstrap.sh"
+ensure_debootstrap
 
 work="$(mktemp -d /tmp/gwells-pg-image.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 root="$work/root"
 
 say "debootstrap of a minimal bookworm with postgresql-15 (about a minute)"
-debootstrap --variant=minbase --include=postgresql-15 bookworm "$root" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
-    tail -n 30 "$work/debootstrap.log" >&2
-    say "debootstrap failed"
-    exit 1
-}
+minbase "$root" postgresql-15 "$work/debootstrap.log"
 
 # Shrink the image: docs, caches and the cluster Debian created at install time are not needed.
 rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/*

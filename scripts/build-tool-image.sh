@@ -49,7 +49,9 @@ if [ -n "$existing" ]; then
 fi
 
 # The base: the file system without the binary, keyed by the package list and the setup below.
-base_key="$(printf '%s\n' "$PACKAGES" "$(sed -n '/^base_setup() {$/,/^}$/p' "$0")" | sha256sum | cut -c1-12)"
+lib="$(dirname "$0")/debootstrap.sh"
+. "$lib"
+base_key="$(printf '%s\n' "$PACKAGES" "$(sed -n '/^base_setup() {$/,/^}$/p' "$0")" "$(cat "$lib")" | sha256sum | cut -c1-12)"
 BASE="gwells-db/tool-base:$base_key"
 
 base_setup() {
@@ -69,23 +71,13 @@ base_setup() {
 if docker image inspect "$BASE" >/dev/null 2>&1; then
     say "base $BASE exists; reusing it"
 else
-    if ! command -v debootstrap >/dev/null 2>&1; then
-        say "installing debootstrap"
-        if [ "$(id -u)" -ne 0 ]; then say "debootstrap is missing and we are not root: run as root"; exit 1; fi
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-    fi
+    ensure_debootstrap
     work="$(mktemp -d /tmp/gwells-tool-image.XXXXXX)"
     trap 'rm -rf "$work"' EXIT
     root="$work/root"
     mkdir -p "$CACHE"
     say "debootstrap of a minimal bookworm with $PACKAGES (cache: $CACHE)"
-    debootstrap --variant=minbase --cache-dir="$CACHE" --include="$PACKAGES" bookworm "$root" \
-        "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
-        tail -n 30 "$work/debootstrap.log" >&2
-        say "debootstrap failed"
-        exit 1
-    }
+    minbase "$root" "$PACKAGES" "$work/debootstrap.log" --cache-dir="$CACHE"
     base_setup "$root"
     say "importing the base as $BASE"
     tar -C "$root" -c . | docker import \
