@@ -111,7 +111,7 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
         }
     }
     let started = Instant::now();
-    let tx = conn.transaction().await.map_err(Error::db(s, "BEGIN"))?;
+    let tx = conn.transaction().await.map_err(Error::db(s, "beginning the transaction"))?;
     let step = |name| Error::db(s, name);
     if existing.is_some() {
         tx.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
@@ -127,7 +127,7 @@ pub async fn create(target: &pg::Target, spec: &Spec) -> Result<Summary, Error> 
     tx.batch_execute(&format!("COMMENT ON SCHEMA {schema} IS {comment}"))
         .await
         .map_err(step("marking the schema"))?;
-    tx.commit().await.map_err(step("COMMIT"))?;
+    tx.commit().await.map_err(step("committing"))?;
     let elapsed = started.elapsed();
     lock.release().await.map_err(Error::pg(s, "unlocking"))?;
     summarize(&conn, spec, true, elapsed).await

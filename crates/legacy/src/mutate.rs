@@ -92,7 +92,7 @@ pub async fn mutate(target: &pg::Target, mutation: &Mutation) -> Result<Mutated,
     let Some(rest) = comment.strip_prefix(crate::create::MARKER) else {
         return Err(Error::Exists { schema: mutation.schema.clone(), found: comment });
     };
-    let tx = conn.transaction().await.map_err(Error::db(s, "BEGIN"))?;
+    let tx = conn.transaction().await.map_err(Error::db(s, "beginning the transaction"))?;
     let step = |name| Error::db(s, name);
     tx.batch_execute(&format!("SET LOCAL search_path TO {schema}, pg_catalog"))
         .await
@@ -313,7 +313,7 @@ pub async fn mutate(target: &pg::Target, mutation: &Mutation) -> Result<Mutated,
     tx.batch_execute(&format!("COMMENT ON SCHEMA {schema} IS {marker}"))
         .await
         .map_err(step("marking the schema"))?;
-    tx.commit().await.map_err(step("COMMIT"))?;
+    tx.commit().await.map_err(step("committing"))?;
     lock.release().await.map_err(Error::pg(s, "unlocking"))?;
     for rows in tables.values_mut() {
         rows.inserted.sort_unstable();
