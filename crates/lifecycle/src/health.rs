@@ -116,19 +116,16 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
 /// Whether `error` (or a cause of it) is the server ending the session or not finding the
 /// database: what a probe sees while a template reset swaps the database.
 fn ended(error: &(dyn std::error::Error + 'static)) -> bool {
-    use tokio_postgres::error::{DbError, SqlState};
-    let code = |c: Option<&SqlState>| {
-        c.is_some_and(|c| *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::UNDEFINED_DATABASE)
-    };
-    let client = |e: &tokio_postgres::Error| e.is_closed() || code(e.code());
+    use tokio_postgres::error::SqlState;
     let mut next = Some(error);
     while let Some(e) = next {
-        // A server's error ends a chain as a `pg::ServerError`.
-        if e.downcast_ref::<pg::ServerError>().is_some_and(|s| client(s.inner()))
-            || e.downcast_ref::<tokio_postgres::Error>().is_some_and(client)
-            || e.downcast_ref::<DbError>().is_some_and(|d| code(Some(d.code())))
-        {
-            return true;
+        // A server's error ends a chain as a `pg::ServerError` (`pg::report`'s protocol).
+        if let Some(server) = e.downcast_ref::<pg::ServerError>() {
+            let e = server.inner();
+            return e.is_closed()
+                || e.code().is_some_and(|c| {
+                    *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::UNDEFINED_DATABASE
+                });
         }
         next = e.source();
     }
